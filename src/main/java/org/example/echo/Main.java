@@ -1,0 +1,9 @@
+package org.example.echo;
+
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.out.println("hello");
+  }
+}
