@@ -1,0 +1,34 @@
+# Shared helpers for the test scripts (sourced, not run).
+
+# print_test_counts DIR LABEL: totals of the JUnit XML reports in DIR.
+print_test_counts() {
+  local dir=$1 label=$2
+  if ! ls "$dir"/TEST-*.xml >/dev/null 2>&1; then
+    echo "tests ($label): no reports in $dir"
+    return 0
+  fi
+  cat "$dir"/TEST-*.xml | awk -v label="$label" '
+    /<testsuite / {
+      for (i = 1; i <= NF; i++) {
+        if ($i ~ /^tests=/)    { gsub(/[^0-9]/, "", $i); t += $i }
+        if ($i ~ /^failures=/) { gsub(/[^0-9]/, "", $i); f += $i }
+        if ($i ~ /^errors=/)   { gsub(/[^0-9]/, "", $i); e += $i }
+        if ($i ~ /^skipped=/)  { gsub(/[^0-9]/, "", $i); s += $i }
+      }
+    }
+    END { printf "tests (%s): %d run, %d failed, %d errors, %d skipped\n", label, t, f, e, s }'
+}
+
+# print_coverage CSV LABEL: total line and branch coverage of a JaCoCo CSV report.
+print_coverage() {
+  local csv=$1 label=$2
+  if [ ! -f "$csv" ]; then
+    echo "coverage ($label): no report at $csv"
+    return 0
+  fi
+  awk -F, -v label="$label" 'NR > 1 { bm += $6; bc += $7; lm += $8; lc += $9 }
+    END {
+      printf "coverage (%s): lines %.1f%% (%d/%d), branches %.1f%% (%d/%d)\n", label,
+        (lc + lm) ? 100 * lc / (lc + lm) : 0, lc, lc + lm, (bc + bm) ? 100 * bc / (bc + bm) : 0, bc, bc + bm
+    }' "$csv"
+}

@@ -1,0 +1,116 @@
+package org.example.echo.config;
+
+import ch.qos.logback.classic.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import org.example.echo.ws.EchoSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The server's command-line options. Every option can also be set by the environment variable named in its
+ * description; the command line wins.
+ */
+public final class ServerOptions {
+
+  private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+
+  @Option(
+      names = "--host",
+      defaultValue = "${env:ECHO_HOST:-0.0.0.0}",
+      description = "Address to listen on (env ECHO_HOST, default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "${env:ECHO_PORT:-8080}",
+      description = "Port to listen on, 0 for any free port (env ECHO_PORT, default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--read-limit",
+      defaultValue = "${env:ECHO_READ_LIMIT:-4096}",
+      description =
+          "Largest accepted message in bytes; a larger one closes the connection with 1009. "
+              + "0 or less disables the limit (env ECHO_READ_LIMIT, default ${DEFAULT-VALUE}).")
+  long readLimit;
+
+  @Option(
+      names = "--idle-timeout",
+      defaultValue = "${env:ECHO_IDLE_TIMEOUT:-30s}",
+      converter = DurationConverter.class,
+      description =
+          "Close a client silent for this long; pings count as activity, e.g. 500ms, 30s, 2m "
+              + "(env ECHO_IDLE_TIMEOUT, default ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
+  @Option(
+      names = "--send-queue",
+      defaultValue = "${env:ECHO_SEND_QUEUE:-" + EchoSettings.DEFAULT_SEND_QUEUE_LIMIT + "}",
+      description =
+          "Replies that may wait to be written to one client; one more and the client is closed with 1008 "
+              + "as a slow reader (env ECHO_SEND_QUEUE, default ${DEFAULT-VALUE}).")
+  int sendQueue;
+
+  @Option(
+      names = "--log-level",
+      defaultValue = "${env:ECHO_LOG_LEVEL:-INFO}",
+      description =
+          "TRACE, DEBUG, INFO, WARN or ERROR; message contents are logged at DEBUG "
+              + "(env ECHO_LOG_LEVEL, default ${DEFAULT-VALUE}).")
+  String logLevel;
+
+  @Option(
+      names = "--log-dir",
+      defaultValue = "${env:ECHO_LOG_DIR}",
+      description = "Also write rolling log files to this directory (env ECHO_LOG_DIR, default: stdout only).")
+  Path logDir;
+
+  @Option(
+      names = "--standalone",
+      defaultValue = "${env:ECHO_STANDALONE:-false}",
+      description = "Serve without Consul and without failover (env ECHO_STANDALONE=true).")
+  boolean standalone;
+
+  /** Checks what picocli's types cannot; a bad value becomes a one-line usage error (exit status 2). */
+  public void validate(CommandLine commandLine) {
+    if (port < 0 || port > 65_535) {
+      throw invalid(commandLine, "--port", port + " is not a port number (0..65535)");
+    }
+    if (idleTimeout.isZero() || idleTimeout.isNegative()) {
+      throw invalid(commandLine, "--idle-timeout", "'" + DurationConverter.format(idleTimeout) + "' must be positive");
+    }
+    if (sendQueue < 1) {
+      throw invalid(commandLine, "--send-queue", sendQueue + " must be at least 1");
+    }
+    if (!LEVELS.contains(logLevel.toUpperCase(Locale.ROOT))) {
+      throw invalid(commandLine, "--log-level", "'" + logLevel + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR");
+    }
+    if (host.isBlank()) {
+      throw invalid(commandLine, "--host", "must not be empty");
+    }
+  }
+
+  static ParameterException invalid(CommandLine commandLine, String option, String problem) {
+    return new ParameterException(commandLine, "Invalid value for option '" + option + "': " + problem);
+  }
+
+  public EchoSettings toSettings(String version) {
+    return new EchoSettings(host, port, readLimit, idleTimeout, sendQueue, version);
+  }
+
+  public Level logLevel() {
+    return Level.toLevel(logLevel.toUpperCase(Locale.ROOT), Level.INFO);
+  }
+
+  public Path logDir() {
+    return logDir;
+  }
+
+  public boolean standalone() {
+    return standalone;
+  }
+}

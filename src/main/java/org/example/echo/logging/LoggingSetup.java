@@ -1,0 +1,63 @@
+package org.example.echo.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.util.FileSize;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the command line's logging choices on top of {@code logback.xml}: the root level, and rolling files
+ * under {@code --log-dir} in addition to stdout.
+ */
+public final class LoggingSetup {
+
+  static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{0} - %msg%n";
+  static final String FILE_NAME = "echo-service.log";
+
+  private LoggingSetup() {}
+
+  public static void apply(Level level, Path logDir) throws IOException {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(level);
+    if (logDir != null) {
+      Files.createDirectories(logDir);
+      root.addAppender(rollingFile(context, logDir));
+    }
+  }
+
+  private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, Path dir) {
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern(PATTERN);
+    encoder.start();
+
+    RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+    appender.setContext(context);
+    appender.setName("FILE");
+    appender.setFile(dir.resolve(FILE_NAME).toString());
+    appender.setEncoder(encoder);
+
+    // Daily files, split at 10 MB, a week kept, never more than 500 MB on the volume.
+    SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
+    policy.setContext(context);
+    policy.setParent(appender);
+    policy.setFileNamePattern(dir.resolve("echo-service.%d{yyyy-MM-dd}.%i.log.gz").toString());
+    policy.setMaxFileSize(FileSize.valueOf("10MB"));
+    policy.setMaxHistory(7);
+    policy.setTotalSizeCap(FileSize.valueOf("500MB"));
+    policy.start();
+
+    appender.setRollingPolicy(policy);
+    appender.start();
+    return appender;
+  }
+}

@@ -1,0 +1,103 @@
+package org.example.echo.ws;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The open echo connections, and the gate that decides whether new ones are admitted. Closing the gate closes
+ * every open connection with the caller's code, so "stop serving" is one call for leadership and shutdown.
+ */
+final class ConnectionRegistry implements TrafficGate {
+
+  private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
+
+  private final Map<Long, EchoEndpoint> open = new ConcurrentHashMap<>();
+  private final Object emptied = new Object();
+  private final AtomicLong nextId = new AtomicLong(1);
+  private volatile boolean admitting;
+  private volatile int closeCode = 1001;
+  private volatile String closeReason = "not serving";
+
+  long nextConnectionId() {
+    return nextId.getAndIncrement();
+  }
+
+  /**
+   * Adds a connection that has just opened. Returns false, and closes it, when the gate closed between the
+   * upgrade decision and now, so no connection outlives a close of the gate.
+   */
+  boolean add(EchoEndpoint endpoint) {
+    open.put(endpoint.id(), endpoint);
+    if (!admitting) {
+      open.remove(endpoint.id());
+      endpoint.close(closeCode, closeReason);
+      return false;
+    }
+    return true;
+  }
+
+  void remove(EchoEndpoint endpoint) {
+    if (open.remove(endpoint.id()) != null && open.isEmpty()) {
+      synchronized (emptied) {
+        emptied.notifyAll();
+      }
+    }
+  }
+
+  /** Waits until no connection is open, at most {@code timeout}; true if none is. */
+  boolean awaitEmpty(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (emptied) {
+      while (!open.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(emptied, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return open.isEmpty();
+        }
+      }
+      return true;
+    }
+  }
+
+  int size() {
+    return open.size();
+  }
+
+  @Override
+  public void open() {
+    if (!admitting) {
+      admitting = true;
+      log.info("serving: accepting WebSocket clients");
+    }
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    closeCode = code;
+    closeReason = reason;
+    boolean wasAdmitting = admitting;
+    admitting = false;
+    int count = open.size();
+    if (wasAdmitting || count > 0) {
+      log.info("not serving: closing {} connection(s) with {} ({})", count, code, reason);
+    }
+    for (EchoEndpoint endpoint : open.values()) {
+      endpoint.close(code, reason);
+    }
+  }
+
+  @Override
+  public boolean isOpen() {
+    return admitting;
+  }
+}

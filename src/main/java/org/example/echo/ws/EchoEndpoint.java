@@ -1,0 +1,147 @@
+package org.example.echo.ws;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One echo connection. Text comes back prefixed with {@code "echo: "}, binary comes back unchanged.
+ *
+ * <p>Reading is driven by explicit demand, and replies are sent asynchronously, so no thread waits on a client.
+ * A client that stops reading would otherwise make us queue replies without bound: at most {@code
+ * sendQueueLimit} replies may wait, one more and the client is closed with 1008 and cut off shortly after.
+ */
+public final class EchoEndpoint implements Session.Listener {
+
+  static final String TEXT_PREFIX = "echo: ";
+  static final int SLOW_READER = 1008;
+  private static final long DISCONNECT_GRACE_MS = 1_000;
+  private static final Logger log = LoggerFactory.getLogger(EchoEndpoint.class);
+
+  private final long id;
+  private final String remote;
+  private final ConnectionRegistry registry;
+  private final Scheduler scheduler;
+  private final int sendQueueLimit;
+  private final AtomicInteger pendingReplies = new AtomicInteger();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile Session session;
+
+  EchoEndpoint(long id, String remote, ConnectionRegistry registry, Scheduler scheduler, int sendQueueLimit) {
+    this.id = id;
+    this.remote = remote;
+    this.registry = registry;
+    this.scheduler = scheduler;
+    this.sendQueueLimit = sendQueueLimit;
+  }
+
+  long id() {
+    return id;
+  }
+
+  @Override
+  public void onWebSocketOpen(Session s) {
+    this.session = s;
+    log.info("conn={} remote={} open", id, remote);
+    if (registry.add(this)) {
+      s.demand();
+    }
+  }
+
+  @Override
+  public void onWebSocketText(String message) {
+    if (log.isDebugEnabled()) {
+      log.debug("conn={} remote={} text {}", id, remote, message);
+    }
+    if (reserveReply()) {
+      session.sendText(TEXT_PREFIX + message, Callback.from(this::replySent, this::replyFailed));
+      session.demand();
+    }
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback frameCallback) {
+    if (log.isDebugEnabled()) {
+      log.debug("conn={} remote={} binary {} bytes", id, remote, payload.remaining());
+    }
+    if (!reserveReply()) {
+      frameCallback.succeed();
+      return;
+    }
+    // Echo the received buffer itself; it goes back to Jetty's pool once the reply is written.
+    session.sendBinary(
+        payload,
+        Callback.from(
+            () -> {
+              frameCallback.succeed();
+              replySent();
+            },
+            x -> {
+              frameCallback.fail(x);
+              replyFailed(x);
+            }));
+    session.demand();
+  }
+
+  /** Takes a place in this client's reply queue, or cuts the client off when the queue is full. */
+  private boolean reserveReply() {
+    if (closing.get()) {
+      return false;
+    }
+    if (pendingReplies.incrementAndGet() > sendQueueLimit) {
+      pendingReplies.decrementAndGet();
+      cutOffSlowReader();
+      return false;
+    }
+    return true;
+  }
+
+  private void replySent() {
+    pendingReplies.decrementAndGet();
+  }
+
+  private void replyFailed(Throwable cause) {
+    pendingReplies.decrementAndGet();
+    log.debug("conn={} remote={} reply failed: {}", id, remote, cause.toString());
+  }
+
+  private void cutOffSlowReader() {
+    log.warn(
+        "conn={} remote={} closing slow reader: {} replies waiting to be written (limit {})",
+        id,
+        remote,
+        pendingReplies.get(),
+        sendQueueLimit);
+    close(SLOW_READER, "client too slow: reply queue full");
+    // The close frame queues behind the unread replies; do not wait for a client that does not read.
+    Session s = session;
+    scheduler.schedule(s::disconnect, DISCONNECT_GRACE_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts the close handshake once; later calls are ignored. */
+  void close(int code, String reason) {
+    Session s = session;
+    if (s != null && closing.compareAndSet(false, true)) {
+      s.close(code, reason, Callback.NOOP);
+    }
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+    registry.remove(this);
+    log.info("conn={} remote={} closed code={} reason={}", id, remote, statusCode, reason);
+    callback.succeed();
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    // Protocol violations, bad UTF-8 and oversize messages arrive here before the close; Jetty picks the code.
+    log.info("conn={} remote={} error: {}", id, remote, cause.toString());
+  }
+}

@@ -1,0 +1,126 @@
+package org.example.echo.ws;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.pathmap.RegexPathSpec;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket echo transport on Jetty 12: echo at {@code /}, health at {@code /healthz}. It serves echo
+ * traffic only while its {@link #gate()} is open; a closed gate answers upgrades with 503.
+ */
+public final class EchoServer {
+
+  private static final Logger log = LoggerFactory.getLogger(EchoServer.class);
+
+  private final EchoSettings settings;
+  private final ConnectionRegistry registry = new ConnectionRegistry();
+  private final Server server;
+  private final ServerConnector connector;
+
+  public EchoServer(EchoSettings settings, Supplier<RoleStatus> roleStatus) {
+    this.settings = settings;
+    this.server = new Server(threadPool());
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    // One acceptor and one selector per core: connections are cheap, threads are not.
+    int cores = Runtime.getRuntime().availableProcessors();
+    this.connector = new ServerConnector(server, 1, Math.max(1, cores), new HttpConnectionFactory(http));
+    connector.setHost(settings.host());
+    connector.setPort(settings.port());
+    connector.setAcceptQueueSize(4096);
+    // Idle timeout for plain HTTP and for the upgrade request itself; WebSocket has its own below.
+    connector.setIdleTimeout(settings.idleTimeout().toMillis());
+    server.addConnector(connector);
+
+    WebSocketUpgradeHandler websocket = WebSocketUpgradeHandler.from(server, this::configure);
+    websocket.setHandler(new HttpRoutes(roleStatus, registry::size, settings.version(), Clock.systemUTC()));
+    server.setHandler(websocket);
+    server.setStopTimeout(2_000);
+  }
+
+  private static QueuedThreadPool threadPool() {
+    QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+    pool.setName("echo");
+    return pool;
+  }
+
+  private void configure(ServerWebSocketContainer container) {
+    long limit = settings.readLimit() > 0 ? settings.readLimit() : -1;
+    container.setMaxTextMessageSize(limit);
+    container.setMaxBinaryMessageSize(limit);
+    container.setIdleTimeout(settings.idleTimeout());
+    // The endpoint never blocks (replies are asynchronous), so frames can be handled without a dispatch.
+    container.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
+    container.addMapping(new RegexPathSpec("^/$"), this::upgrade);
+  }
+
+  private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    String remote = ClientAddress.of(request);
+    if (!registry.isOpen()) {
+      log.info("remote={} upgrade refused: not serving (standby)", remote);
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      HttpRoutes.text(
+          response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "not serving: this instance is a standby\n");
+      return null;
+    }
+    Scheduler scheduler = server.getScheduler();
+    return new EchoEndpoint(registry.nextConnectionId(), remote, registry, scheduler, settings.sendQueueLimit());
+  }
+
+  public void start() throws Exception {
+    server.start();
+    log.info(
+        "listening on {}:{} (read limit {}, idle timeout {} ms)",
+        settings.host(),
+        port(),
+        settings.readLimit() > 0 ? settings.readLimit() + " bytes" : "off",
+        settings.idleTimeout().toMillis());
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  public TrafficGate gate() {
+    return registry;
+  }
+
+  public int openConnections() {
+    return registry.size();
+  }
+
+  /**
+   * Refuses new clients, closes every open one with 1001 (going away), waits up to {@code grace} for them to
+   * go, then stops Jetty.
+   */
+  public void shutdown(Duration grace) {
+    registry.close(1001, "server shutting down");
+    if (!registry.awaitEmpty(grace)) {
+      log.warn("{} connection(s) still open after {} ms; stopping anyway", registry.size(), grace.toMillis());
+    }
+    try {
+      server.stop();
+    } catch (Exception e) {
+      log.warn("error while stopping Jetty: {}", e.toString());
+    }
+    log.info("stopped");
+  }
+}

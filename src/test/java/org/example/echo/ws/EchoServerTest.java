@@ -1,0 +1,316 @@
+package org.example.echo.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.example.echo.testing.EchoClient;
+import org.example.echo.testing.RawWebSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** The real server in-process on a free port, spoken to by real WebSocket clients. */
+class EchoServerTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static WebSocketClient client;
+  private final List<EchoServer> servers = new ArrayList<>();
+
+  @BeforeAll
+  static void startClient() throws Exception {
+    client = new WebSocketClient();
+    // Replies to the "no read limit" test are larger than the client's own 64 KB default.
+    client.setMaxTextMessageSize(1 << 20);
+    client.start();
+  }
+
+  @AfterAll
+  static void stopClient() throws Exception {
+    client.stop();
+  }
+
+  @AfterEach
+  void stopServers() {
+    servers.forEach(s -> s.shutdown(Duration.ofSeconds(1)));
+  }
+
+  private EchoServer serving(EchoSettings settings) throws Exception {
+    EchoServer server = new EchoServer(settings, () -> RoleStatus.standalone(Instant.EPOCH));
+    servers.add(server);
+    server.start();
+    server.gate().open();
+    return server;
+  }
+
+  private EchoServer serving() throws Exception {
+    return serving(EchoSettings.loopback());
+  }
+
+  private static URI uri(EchoServer server) {
+    return URI.create("ws://127.0.0.1:" + server.port() + "/");
+  }
+
+  private static void assertStillServes(EchoServer server) throws Exception {
+    EchoClient other = EchoClient.connect(client, uri(server));
+    assertThat(other.echo("still there?", WAIT)).isEqualTo("echo: still there?");
+    other.close();
+  }
+
+  @Test
+  void echoesTextWithPrefix() throws Exception {
+    EchoClient c = EchoClient.connect(client, uri(serving()));
+    assertThat(c.echo("hello", WAIT)).isEqualTo("echo: hello");
+    assertThat(c.echo("", WAIT)).isEqualTo("echo: ");
+    assertThat(c.echo("grüße ✓", WAIT)).isEqualTo("echo: grüße ✓");
+  }
+
+  @Test
+  void echoesBinaryAsTheSameBytes() throws Exception {
+    EchoClient c = EchoClient.connect(client, uri(serving()));
+    byte[] bytes = {0, 1, 2, (byte) 0xff, (byte) 0xfe, 42};
+    c.sendBinary(bytes);
+    Object reply = c.next(WAIT);
+    assertThat(reply).isInstanceOf(ByteBuffer.class);
+    ByteBuffer buffer = (ByteBuffer) reply;
+    byte[] echoed = new byte[buffer.remaining()];
+    buffer.get(echoed);
+    assertThat(echoed).containsExactly(bytes);
+  }
+
+  @Test
+  void answersManyConcurrentClients() throws Exception {
+    EchoServer server = serving();
+    List<EchoClient> clients = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      clients.add(EchoClient.connect(client, uri(server)));
+    }
+    for (int i = 0; i < clients.size(); i++) {
+      clients.get(i).sendText("n" + i);
+    }
+    for (int i = 0; i < clients.size(); i++) {
+      assertThat(clients.get(i).next(WAIT)).isEqualTo("echo: n" + i);
+    }
+    assertThat(server.openConnections()).isEqualTo(200);
+  }
+
+  @Test
+  void messageOverReadLimitClosesWith1009AndOthersAreServed() throws Exception {
+    EchoServer server = serving();
+    EchoClient c = EchoClient.connect(client, uri(server));
+    assertThat(c.echo("x".repeat(4096), WAIT)).isEqualTo("echo: " + "x".repeat(4096));
+    c.sendText("x".repeat(4097));
+    assertThat(c.closed().get(5, TimeUnit.SECONDS).code()).isEqualTo(1009);
+
+    EchoClient b = EchoClient.connect(client, uri(server));
+    b.sendBinary(new byte[4097]);
+    assertThat(b.closed().get(5, TimeUnit.SECONDS).code()).isEqualTo(1009);
+    assertStillServes(server);
+  }
+
+  @Test
+  void readLimitOfZeroAcceptsLargeMessages() throws Exception {
+    EchoSettings s = EchoSettings.loopback();
+    EchoServer server = serving(new EchoSettings(s.host(), 0, 0, s.idleTimeout(), s.sendQueueLimit(), "t"));
+    EchoClient c = EchoClient.connect(client, uri(server));
+    String big = "y".repeat(200_000);
+    assertThat(c.echo(big, WAIT)).isEqualTo("echo: " + big);
+  }
+
+  @Test
+  void invalidUtf8ClosesWith1007AndOthersAreServed() throws Exception {
+    EchoServer server = serving();
+    try (RawWebSocket raw = RawWebSocket.connect(server.port(), 0)) {
+      raw.sendFrame(RawWebSocket.TEXT, new byte[] {'o', 'k', (byte) 0xc3, (byte) 0x28}, true);
+      assertThat(raw.readCloseCode()).isEqualTo(1007);
+    }
+    assertStillServes(server);
+  }
+
+  @Test
+  void protocolViolationClosesWith1002AndOthersAreServed() throws Exception {
+    EchoServer server = serving();
+    try (RawWebSocket raw = RawWebSocket.connect(server.port(), 0)) {
+      // An unmasked client frame breaks RFC 6455 section 5.1.
+      raw.sendRaw(new byte[] {(byte) 0x81, 0x02, 'h', 'i'});
+      assertThat(raw.readCloseCode()).isEqualTo(1002);
+    }
+    try (RawWebSocket raw = RawWebSocket.connect(server.port(), 0)) {
+      raw.sendFrame(0x3, new byte[] {1}, true); // reserved opcode
+      assertThat(raw.readCloseCode()).isEqualTo(1002);
+    }
+    assertStillServes(server);
+  }
+
+  @Test
+  void silentClientIsClosedAfterIdleTimeout() throws Exception {
+    EchoServer server = serving(EchoSettings.loopback().withIdleTimeout(Duration.ofMillis(400)));
+    EchoClient c = EchoClient.connect(client, uri(server));
+    EchoClient.Closed closed = c.closed().get(5, TimeUnit.SECONDS);
+    assertThat(closed.code()).isEqualTo(1001);
+    assertThat(closed.reason()).containsIgnoringCase("idle");
+  }
+
+  @Test
+  void clientThatPingsStaysConnectedPastIdleTimeout() throws Exception {
+    EchoServer server = serving(EchoSettings.loopback().withIdleTimeout(Duration.ofMillis(400)));
+    EchoClient pinging = EchoClient.connect(client, uri(server));
+    EchoClient silent = EchoClient.connect(client, uri(server));
+    AtomicInteger pings = new AtomicInteger();
+    // Ping every 100 ms for 1.6 s (four idle timeouts); the silent client must be gone meanwhile.
+    await()
+        .pollInterval(Duration.ofMillis(100))
+        .during(Duration.ofMillis(1600))
+        .atMost(Duration.ofSeconds(4))
+        .until(
+            () -> {
+              pinging.session().sendPing(ByteBuffer.wrap(new byte[] {(byte) pings.incrementAndGet()}), Callback.NOOP);
+              return pinging.isOpen();
+            });
+    assertThat(silent.closed()).isCompletedWithValueMatching(c -> c.code() == 1001);
+    assertThat(pinging.echo("alive", WAIT)).isEqualTo("echo: alive");
+  }
+
+  @Test
+  void clientThatDoesNotReadIsCutOffWithoutHarmingOthers() throws Exception {
+    EchoServer server = serving(EchoSettings.loopback().withSendQueueLimit(8));
+    EchoClient healthy = EchoClient.connect(client, uri(server));
+    ListAppender<ILoggingEvent> logs = captureLogs(EchoEndpoint.class);
+    byte[] message = "z".repeat(4000).getBytes(StandardCharsets.UTF_8);
+    try (RawWebSocket slow = RawWebSocket.connect(server.port(), 4096)) {
+      // Keep sending, never read: socket buffers fill, replies queue up, the server must cut us off.
+      CompletableFuture<Integer> sent =
+          CompletableFuture.supplyAsync(
+              () -> {
+                int n = 0;
+                try {
+                  for (; n < 100_000; n++) {
+                    slow.sendFrame(RawWebSocket.TEXT, message, true);
+                  }
+                } catch (IOException expected) {
+                  return n; // the server closed the connection
+                }
+                return n;
+              });
+      await().atMost(Duration.ofSeconds(15)).until(() -> server.openConnections() == 1);
+      assertThat(sent.get(15, TimeUnit.SECONDS)).isLessThan(100_000);
+    }
+    assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("closing slow reader"));
+    assertThat(healthy.echo("unaffected", WAIT)).isEqualTo("echo: unaffected");
+  }
+
+  @Test
+  void shutdownClosesEveryClientWith1001() throws Exception {
+    EchoServer server = serving();
+    URI uri = uri(server); // the port reads -1 once stopped
+    List<EchoClient> clients = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      clients.add(EchoClient.connect(client, uri));
+    }
+    server.shutdown(Duration.ofSeconds(3));
+    for (EchoClient c : clients) {
+      assertThat(c.closed().get(5, TimeUnit.SECONDS).code()).isEqualTo(1001);
+    }
+    assertThatThrownBy(() -> EchoClient.connect(client, uri)).isInstanceOf(ExecutionException.class);
+  }
+
+  @Test
+  void closedGateRefusesUpgradesWith503AndClosesOpenClients() throws Exception {
+    EchoServer server = serving();
+    EchoClient c = EchoClient.connect(client, uri(server));
+    server.gate().close(1012, "service restart");
+    assertThat(c.closed().get(5, TimeUnit.SECONDS)).isEqualTo(new EchoClient.Closed(1012, "service restart"));
+    assertThat(server.gate().isOpen()).isFalse();
+    assertThatThrownBy(() -> EchoClient.connect(client, uri(server)))
+        .hasCauseInstanceOf(UpgradeException.class)
+        .cause()
+        .satisfies(x -> assertThat(((UpgradeException) x).getResponseStatusCode()).isEqualTo(503));
+    server.gate().open();
+    assertStillServes(server);
+  }
+
+  @Test
+  void healthReportsRoleVersionAndConnections() throws Exception {
+    EchoServer server = serving();
+    EchoClient.connect(client, uri(server));
+    HttpResponse<String> health = get(server, "/healthz", Map.of());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(health.body())
+        .contains("\"status\":\"UP\"", "\"role\":\"standalone\"", "\"version\":\"test\"", "\"connections\":1");
+  }
+
+  @Test
+  void plainHttpGetsShortAnswersNeverErrors() throws Exception {
+    EchoServer server = serving();
+    HttpResponse<String> root = get(server, "/", Map.of());
+    assertThat(root.statusCode()).isEqualTo(426);
+    assertThat(root.headers().firstValue("upgrade")).hasValue("websocket");
+    assertThat(root.body()).contains("WebSocket");
+    assertThat(get(server, "/nope", Map.of()).statusCode()).isEqualTo(404);
+    HttpResponse<String> post =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+                    .POST(HttpRequest.BodyPublishers.ofString("x"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void logsCarryConnectionIdAndProxiedClientAddress() throws Exception {
+    EchoServer server = serving();
+    ListAppender<ILoggingEvent> logs = captureLogs(EchoEndpoint.class);
+    EchoClient c =
+        EchoClient.connect(client, uri(server), Map.of("X-Real-IP", "203.0.113.9", "X-Real-Port", "40123"));
+    c.close();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(logs.list)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .anyMatch(m -> m.matches("conn=\\d+ remote=203\\.0\\.113\\.9:40123 open"))
+                    .anyMatch(m -> m.matches("conn=\\d+ remote=203\\.0\\.113\\.9:40123 closed code=1000 .*")));
+  }
+
+  private static ListAppender<ILoggingEvent> captureLogs(Class<?> source) {
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    ((Logger) LoggerFactory.getLogger(source)).addAppender(appender);
+    return appender;
+  }
+
+  private static HttpResponse<String> get(EchoServer server, String path, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    headers.forEach(request::header);
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+}

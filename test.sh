@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The thorough fast suite: compile with warnings as errors and Error Prone, unit and component tests
+# (the real server in-process, real WebSocket clients), JaCoCo coverage report with the total printed.
+# Usage: ./test.sh [extra Maven arguments]      (from any directory; no Docker needed)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+source scripts/lib.sh
+
+started=$SECONDS
+echo "test.sh: unit + component tests (mvn verify, integration tests skipped)"
+mvn -B verify -DskipITs "$@" | tee target-test.log | grep -E '^\[(ERROR|WARNING)\]|Tests run:|BUILD' || true
+status=${PIPESTATUS[0]}
+rm -f target-test.log
+[ "$status" -eq 0 ] || { echo "test.sh: FAILED (mvn exit $status)"; exit "$status"; }
+
+print_test_counts target/surefire-reports "unit + component"
+print_coverage target/site/jacoco/jacoco.csv "unit + component"
+echo "test.sh: passed in $((SECONDS - started)) s"
