@@ -32,3 +32,28 @@ print_coverage() {
         (lc + lm) ? 100 * lc / (lc + lm) : 0, lc, lc + lm, (bc + bm) ? 100 * bc / (bc + bm) : 0, bc, bc + bm
     }' "$csv"
 }
+
+# detect_compose: sets COMPOSE to the compose command this machine has: "docker compose" (v2) or
+# "docker-compose" (v1). Both read the same docker-compose.yml.
+detect_compose() {
+  if docker compose version >/dev/null 2>&1; then
+    COMPOSE=(docker compose)
+  elif command -v docker-compose >/dev/null 2>&1; then
+    COMPOSE=(docker-compose)
+  else
+    echo "neither 'docker compose' nor 'docker-compose' is installed" >&2
+    return 1
+  fi
+}
+
+# await DESCRIPTION SECONDS COMMAND...: runs COMMAND once a second until it succeeds, at most SECONDS times.
+await() {
+  local what=$1 seconds=$2; shift 2
+  local i
+  for ((i = 0; i < seconds; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  echo "timed out after ${seconds} s waiting for: $what" >&2
+  return 1
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The compose phase of ./test-integration.sh: builds the image, brings the stack of docker-compose.yml up
+# under a unique project name with the JaCoCo agent in the replicas, runs the end-to-end tests (*E2E.java)
+# through nginx, stops the replicas gracefully so they write their coverage, and always tears down.
+# Needs a Docker daemon and target/echo-service.jar (./build.sh).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib.sh
+detect_compose
+
+project="echo-e2e-$$"
+export ECHO_IMAGE="echo-service:e2e-$$"
+export ECHO_COVERAGE_DIR="$PWD/target/coverage-e2e"
+export ECHO_PORT=0 CONSUL_UI_PORT=0   # Docker picks free loopback ports; we ask it which below
+compose() { "${COMPOSE[@]}" -p "$project" -f docker-compose.yml -f docker/compose.coverage.yml "$@"; }
+
+cleanup() {
+  local status=$?
+  echo "compose-e2e: tearing down $project"
+  if [ "$status" -ne 0 ]; then compose logs --no-color --tail=200 > target/e2e-compose.log 2>&1 || true; fi
+  compose down -v --remove-orphans >/dev/null 2>&1 || true
+  docker image rm -f "$ECHO_IMAGE" >/dev/null 2>&1 || true
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "compose-e2e: building image $ECHO_IMAGE (JRE image ${JRE_IMAGE:-eclipse-temurin:17-jre})"
+docker build -q -f docker/Dockerfile --build-arg "JRE_IMAGE=${JRE_IMAGE:-eclipse-temurin:17-jre}" -t "$ECHO_IMAGE" . >/dev/null
+
+echo "compose-e2e: preparing coverage directory for the containers"
+rm -rf "$ECHO_COVERAGE_DIR"
+mvn -B -q -Pe2e dependency:copy@jacoco-agent
+chmod 777 "$ECHO_COVERAGE_DIR"
+
+echo "compose-e2e: starting stack $project with ${COMPOSE[*]}"
+compose up -d
+nginx_addr=$(compose port nginx 80)
+consul_addr=$(compose port consul 8500)
+echo "compose-e2e: nginx at $nginx_addr, Consul at $consul_addr"
+await "a leader behind nginx" 60 bash -c "curl -sf http://$nginx_addr/healthz | grep -q '\"role\":\"leader\"'"
+
+echo "compose-e2e: end-to-end tests"
+mvn -B -Pe2e failsafe:integration-test@e2e failsafe:verify@e2e \
+  -De2e.compose="${COMPOSE[*]}" -De2e.project="$project" \
+  -De2e.nginx="$nginx_addr" -De2e.consul="$consul_addr" \
+  | grep -E '^\[(ERROR|WARNING)\]|Tests run:|BUILD|MEASURED' || true
+status=${PIPESTATUS[0]}
+
+echo "compose-e2e: stopping replicas gracefully so they write their coverage"
+compose stop -t 20 echo1 echo2 >/dev/null 2>&1 || true
+print_test_counts target/e2e-reports "end-to-end"
+exit "$status"
