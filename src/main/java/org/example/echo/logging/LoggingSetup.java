@@ -1,5 +1,6 @@
 package org.example.echo.logging;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -30,8 +31,21 @@ public final class LoggingSetup {
     root.setLevel(level);
     if (logDir != null) {
       Files.createDirectories(logDir);
-      root.addAppender(rollingFile(context, logDir));
+      root.addAppender(async(context, rollingFile(context, logDir)));
     }
+  }
+
+  /** Same policy as stdout in logback.xml: a full queue drops events instead of blocking a selector thread. */
+  private static AsyncAppender async(LoggerContext context, RollingFileAppender<ILoggingEvent> file) {
+    AsyncAppender async = new AsyncAppender();
+    async.setContext(context);
+    async.setName("ASYNC_FILE");
+    async.setQueueSize(8192);
+    async.setDiscardingThreshold(0);
+    async.setNeverBlock(true);
+    async.addAppender(file);
+    async.start();
+    return async;
   }
 
   private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, Path dir) {

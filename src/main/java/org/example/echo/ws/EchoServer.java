@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class EchoServer {
 
   private static final Logger log = LoggerFactory.getLogger(EchoServer.class);
+  private static final long HTTP_IDLE_TIMEOUT_MIN_MS = 10_000;
 
   private final EchoSettings settings;
   private final ConnectionRegistry registry = new ConnectionRegistry();
@@ -46,8 +47,9 @@ public final class EchoServer {
     connector.setHost(settings.host());
     connector.setPort(settings.port());
     connector.setAcceptQueueSize(4096);
-    // Idle timeout for plain HTTP and for the upgrade request itself; WebSocket has its own below.
-    connector.setIdleTimeout(settings.idleTimeout().toMillis());
+    // Plain HTTP and the upgrade request itself; WebSocket connections use --idle-timeout (set below).
+    // Never shorter than 10 s, so a short WebSocket idle timeout cannot cut a handshake on a busy machine.
+    connector.setIdleTimeout(Math.max(settings.idleTimeout().toMillis(), HTTP_IDLE_TIMEOUT_MIN_MS));
     server.addConnector(connector);
 
     WebSocketUpgradeHandler websocket = WebSocketUpgradeHandler.from(server, this::configure);

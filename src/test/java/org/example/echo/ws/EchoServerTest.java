@@ -177,15 +177,15 @@ class EchoServerTest {
 
   @Test
   void clientThatPingsStaysConnectedPastIdleTimeout() throws Exception {
-    EchoServer server = serving(EchoSettings.loopback().withIdleTimeout(Duration.ofMillis(400)));
+    EchoServer server = serving(EchoSettings.loopback().withIdleTimeout(Duration.ofSeconds(1)));
     EchoClient pinging = EchoClient.connect(client, uri(server));
     EchoClient silent = EchoClient.connect(client, uri(server));
     AtomicInteger pings = new AtomicInteger();
-    // Ping every 100 ms for 1.6 s (four idle timeouts); the silent client must be gone meanwhile.
+    // Ping every 200 ms for 3 s (three idle timeouts); the silent client must be gone meanwhile.
     await()
-        .pollInterval(Duration.ofMillis(100))
-        .during(Duration.ofMillis(1600))
-        .atMost(Duration.ofSeconds(4))
+        .pollInterval(Duration.ofMillis(200))
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(6))
         .until(
             () -> {
               pinging.session().sendPing(ByteBuffer.wrap(new byte[] {(byte) pings.incrementAndGet()}), Callback.NOOP);
