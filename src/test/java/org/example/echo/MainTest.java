@@ -36,6 +36,7 @@ class MainTest {
         "--idle-timeout|0|--idle-timeout",
         "--send-queue|0|--send-queue",
         "--log-level|LOUD|--log-level",
+        "--allowed-origins|example.com|--allowed-origins",
       })
   void badValueExitsWithStatus2AndOneLineNamingTheOption(String option, String value, String named) {
     Outcome outcome = run("--standalone", option, value);

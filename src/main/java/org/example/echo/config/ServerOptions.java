@@ -3,9 +3,12 @@ package org.example.echo.config;
 import ch.qos.logback.classic.Level;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.example.echo.ws.EchoSettings;
+import org.example.echo.ws.OriginPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -56,6 +59,16 @@ public final class ServerOptions {
   int sendQueue;
 
   @Option(
+      names = "--allowed-origins",
+      split = ",",
+      defaultValue = "${env:ECHO_ALLOWED_ORIGINS:-}",
+      description =
+          "Browser origins allowed to connect, comma-separated (e.g. https://example.com), or * for any; "
+              + "pages from the same host are always allowed, clients without Origin too "
+              + "(env ECHO_ALLOWED_ORIGINS, default: same host only).")
+  List<String> allowedOrigins = new ArrayList<>();
+
+  @Option(
       names = "--log-level",
       defaultValue = "${env:ECHO_LOG_LEVEL:-INFO}",
       description =
@@ -89,6 +102,12 @@ public final class ServerOptions {
     if (!LEVELS.contains(logLevel.toUpperCase(Locale.ROOT))) {
       throw invalid(commandLine, "--log-level", "'" + logLevel + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR");
     }
+    for (String origin : allowedOrigins) {
+      String problem = OriginPolicy.problemWith(origin);
+      if (problem != null) {
+        throw invalid(commandLine, "--allowed-origins", problem);
+      }
+    }
     if (host.isBlank()) {
       throw invalid(commandLine, "--host", "must not be empty");
     }
@@ -99,7 +118,8 @@ public final class ServerOptions {
   }
 
   public EchoSettings toSettings(String version) {
-    return new EchoSettings(host, port, readLimit, idleTimeout, sendQueue, version);
+    return new EchoSettings(
+        host, port, readLimit, idleTimeout, sendQueue, version, OriginPolicy.of(allowedOrigins));
   }
 
   public Level logLevel() {

@@ -76,6 +76,12 @@ public final class EchoServer {
 
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
     String remote = ClientAddress.of(request);
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    if (!settings.origins().allows(origin, request.getHeaders().get(HttpHeader.HOST))) {
+      log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote, Json.quote(origin));
+      HttpRoutes.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + origin + "\n");
+      return null;
+    }
     if (!registry.isOpen()) {
       log.info("remote={} upgrade refused: not serving (standby)", remote);
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");

@@ -11,11 +11,24 @@ import java.time.Duration;
  * @param idleTimeout a client silent for longer is closed (pings count as activity)
  * @param sendQueueLimit replies that may wait to be written to one client before it is cut off as a slow reader
  * @param version reported on {@code /healthz}
+ * @param origins which browser pages may connect
  */
 public record EchoSettings(
-    String host, int port, long readLimit, Duration idleTimeout, int sendQueueLimit, String version) {
+    String host,
+    int port,
+    long readLimit,
+    Duration idleTimeout,
+    int sendQueueLimit,
+    String version,
+    OriginPolicy origins) {
 
   public static final int DEFAULT_SEND_QUEUE_LIMIT = 64;
+
+  /** Same-host origin policy. */
+  public EchoSettings(
+      String host, int port, long readLimit, Duration idleTimeout, int sendQueueLimit, String version) {
+    this(host, port, readLimit, idleTimeout, sendQueueLimit, version, OriginPolicy.sameHost());
+  }
 
   public EchoSettings {
     if (port < 0 || port > 65_535) {
@@ -35,14 +48,18 @@ public record EchoSettings(
   }
 
   public EchoSettings withIdleTimeout(Duration timeout) {
-    return new EchoSettings(host, port, readLimit, timeout, sendQueueLimit, version);
+    return new EchoSettings(host, port, readLimit, timeout, sendQueueLimit, version, origins);
   }
 
   public EchoSettings withPort(int newPort) {
-    return new EchoSettings(host, newPort, readLimit, idleTimeout, sendQueueLimit, version);
+    return new EchoSettings(host, newPort, readLimit, idleTimeout, sendQueueLimit, version, origins);
   }
 
   public EchoSettings withSendQueueLimit(int limit) {
-    return new EchoSettings(host, port, readLimit, idleTimeout, limit, version);
+    return new EchoSettings(host, port, readLimit, idleTimeout, limit, version, origins);
+  }
+
+  public EchoSettings withOrigins(OriginPolicy policy) {
+    return new EchoSettings(host, port, readLimit, idleTimeout, sendQueueLimit, version, policy);
   }
 }

@@ -28,6 +28,7 @@ final class HttpRoutes extends Handler.Abstract.NonBlocking {
   private final String version;
   private final Clock clock;
   private final long startedMillis;
+  private final String demoPage = DemoPage.load();
 
   HttpRoutes(Supplier<RoleStatus> roleStatus, IntSupplier openConnections, String version, Clock clock) {
     this.roleStatus = roleStatus;
@@ -50,8 +51,13 @@ final class HttpRoutes extends Handler.Abstract.NonBlocking {
       return write(response, callback, HttpStatus.OK_200, "application/json", health());
     }
     if ("/".equals(path)) {
-      response.getHeaders().put(HttpHeader.UPGRADE, "websocket");
-      return text(response, callback, HttpStatus.UPGRADE_REQUIRED_426, NOT_AN_UPGRADE);
+      if (!readOnly) {
+        response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+        return text(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, NOT_AN_UPGRADE);
+      }
+      // A browser gets the demo page; the WebSocket upgrade of the same URL never reaches this handler.
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+      return write(response, callback, HttpStatus.OK_200, "text/html; charset=utf-8", demoPage);
     }
     return text(response, callback, HttpStatus.NOT_FOUND_404, "not found: " + path + " (WebSocket at /, health at /healthz)\n");
   }

@@ -265,21 +265,44 @@ class EchoServerTest {
   }
 
   @Test
-  void plainHttpGetsShortAnswersNeverErrors() throws Exception {
+  void plainHttpGetsTheDemoPageOrShortAnswersNeverErrors() throws Exception {
     EchoServer server = serving();
     HttpResponse<String> root = get(server, "/", Map.of());
-    assertThat(root.statusCode()).isEqualTo(426);
-    assertThat(root.headers().firstValue("upgrade")).hasValue("websocket");
-    assertThat(root.body()).contains("WebSocket");
+    assertThat(root.statusCode()).isEqualTo(200);
+    assertThat(root.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(root.body()).contains("<title>echo-service</title>", "new WebSocket(", "/healthz");
     assertThat(get(server, "/nope", Map.of()).statusCode()).isEqualTo(404);
-    HttpResponse<String> post =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
-                    .POST(HttpRequest.BodyPublishers.ofString("x"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(post.statusCode()).isEqualTo(405);
+    assertThat(send(server, "/healthz", "POST").statusCode()).isEqualTo(405);
+    HttpResponse<String> postRoot = send(server, "/", "POST");
+    assertThat(postRoot.statusCode()).isEqualTo(405);
+    assertThat(postRoot.body()).contains("WebSocket");
+  }
+
+  @Test
+  void browserFromAForeignOriginIsRefusedWith403AndLogged() throws Exception {
+    EchoServer server = serving();
+    ListAppender<ILoggingEvent> logs = captureLogs(EchoServer.class);
+    assertThatThrownBy(() -> EchoClient.connect(client, uri(server), Map.of("Origin", "http://evil.example")))
+        .cause()
+        .isInstanceOf(UpgradeException.class)
+        .satisfies(x -> assertThat(((UpgradeException) x).getResponseStatusCode()).isEqualTo(403));
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anyMatch(m -> m.contains("origin \"http://evil.example\" is not allowed"));
+    // Same host (any port), and clients that send no Origin at all, are served.
+    EchoClient sameHost = EchoClient.connect(client, uri(server), Map.of("Origin", "http://127.0.0.1:9999"));
+    assertThat(sameHost.echo("same host", WAIT)).isEqualTo("echo: same host");
+    assertStillServes(server);
+  }
+
+  @Test
+  void allowedOriginsOptionAdmitsListedPages() throws Exception {
+    EchoServer server =
+        serving(EchoSettings.loopback().withOrigins(OriginPolicy.of(List.of("https://app.example"))));
+    EchoClient listed = EchoClient.connect(client, uri(server), Map.of("Origin", "https://app.example"));
+    assertThat(listed.echo("listed", WAIT)).isEqualTo("echo: listed");
+    assertThatThrownBy(() -> EchoClient.connect(client, uri(server), Map.of("Origin", "https://other.example")))
+        .hasCauseInstanceOf(UpgradeException.class);
   }
 
   @Test
@@ -304,6 +327,16 @@ class EchoServerTest {
     appender.start();
     ((Logger) LoggerFactory.getLogger(source)).addAppender(appender);
     return appender;
+  }
+
+  private static HttpResponse<String> send(EchoServer server, String path, String method)
+      throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, HttpRequest.BodyPublishers.ofString("x"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> get(EchoServer server, String path, Map<String, String> headers)
