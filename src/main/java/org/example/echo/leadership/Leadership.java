@@ -1,0 +1,536 @@
+package org.example.echo.leadership;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.example.echo.ws.RoleStatus;
+import org.example.echo.ws.TrafficGate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leadership state machine: decides when this instance's {@link TrafficGate} is open. It knows nothing of
+ * Consul; it talks to a {@link LockPort}.
+ *
+ * <p>Three loops drive it (see {@link LeadershipRunner}); each calls one step and waits the returned delay:
+ *
+ * <ul>
+ *   <li>{@link #maintain()}: registration, heartbeat, session creation and liveness, the leader tag;
+ *   <li>{@link #watch()}: blocking reads of the key, acquiring it when free, stepping down when lost;
+ *   <li>{@link #checkDeadlines()}: closes the gate when the lease ran out, opens a pending one.
+ * </ul>
+ *
+ * <p>Port calls are made outside the monitor so a hanging call never delays the deadline check; results are
+ * applied under the monitor and dropped when the session changed meanwhile. Timing argument: {@link
+ * LeadershipTiming}.
+ */
+public final class Leadership {
+  private static final Logger log = LoggerFactory.getLogger(Leadership.class);
+
+  /** Close code and reason for clients of a leader that lost the lock (RFC 6455: 1012 service restart). */
+  static final int LOST_LOCK_CODE = 1012;
+
+  static final String LOST_LOCK_REASON = "service restart";
+
+  /** Close code for clients of a leader that stops gracefully (1001 going away). */
+  static final int SHUTDOWN_CODE = 1001;
+
+  static final String SHUTDOWN_REASON = "server shutting down";
+
+  /** Delay before the watch loop looks again while there is no session to watch with. */
+  private static final Duration IDLE = Duration.ofMillis(50);
+
+  private static final Duration WATCH_RETRY_CAP = Duration.ofSeconds(1);
+
+  enum Phase {
+    /** No registration or no session yet. */
+    STARTING,
+    /** Has a session, does not hold the key. */
+    STANDBY,
+    /** Holds a key its acquire created; gate stays closed until {@code openAt}. */
+    HOLDING,
+    /** Holds the key, gate open. */
+    LEADER,
+    /** Graceful stop under way or done. */
+    STOPPING
+  }
+
+  private final LockPort port;
+  private final TrafficGate gate;
+  private final LeadershipTiming timing;
+  private final TimeSource time;
+  private final Candidate self;
+
+  private final Object monitor = new Object();
+  // Guarded by monitor.
+  private Phase phase = Phase.STARTING;
+  private boolean registered;
+  private boolean registeredWithTag;
+  private String session;
+  private String staleSession;
+  private long confirmedSentAt;
+  private long openAt;
+  private long watchIndex;
+  private boolean readAtOnce;
+  private String holder = "unknown";
+  private String releaseLater;
+  // Only the maintain loop touches these.
+  private final Backoff maintainBackoff;
+  private int heartbeatFailures;
+  // Only the watch loop touches this.
+  private final Backoff watchBackoff;
+
+  private volatile RoleStatus status;
+
+  public Leadership(
+      LockPort port, TrafficGate gate, LeadershipTiming timing, TimeSource time, Candidate self) {
+    this.port = port;
+    this.gate = gate;
+    this.timing = timing;
+    this.time = time;
+    this.self = self;
+    this.maintainBackoff = new Backoff(timing.retryMin(), timing.retryMax());
+    // Reads are cheap and a standby must notice a free key quickly once Consul is back: cap at 1 s.
+    Duration watchCap = timing.retryMax().compareTo(WATCH_RETRY_CAP) < 0 ? timing.retryMax() : WATCH_RETRY_CAP;
+    this.watchBackoff = new Backoff(timing.retryMin(), watchCap);
+    this.status = new RoleStatus("starting", holder, time.now());
+  }
+
+  /** What /healthz shows; cheap and lock-free. */
+  public RoleStatus status() {
+    return status;
+  }
+
+  public Candidate self() {
+    return self;
+  }
+
+  // ---------------------------------------------------------------- maintain loop
+
+  /**
+   * One step of registration and heartbeat. Returns the delay before the next step, or empty once stopping.
+   */
+  public Optional<Duration> maintain() {
+    Phase p;
+    boolean reg;
+    String sess;
+    String stale;
+    synchronized (monitor) {
+      p = phase;
+      reg = registered;
+      sess = session;
+      stale = staleSession;
+      staleSession = null;
+    }
+    if (p == Phase.STOPPING) {
+      return Optional.empty();
+    }
+    if (stale != null) {
+      destroyQuietly(stale);
+    }
+    if (!reg) {
+      return Optional.of(register());
+    }
+    long sentAt = time.nanos();
+    try {
+      port.heartbeat();
+      if (heartbeatFailures > 0) {
+        log.info("Consul heartbeat works again after {} failed attempt(s)", heartbeatFailures);
+        heartbeatFailures = 0;
+      }
+    } catch (LockPortException e) {
+      if (e.kind() == LockPortException.Kind.NOT_REGISTERED) {
+        synchronized (monitor) {
+          registered = false;
+          loseSession("Consul no longer knows our health check (" + e.getMessage() + ")");
+        }
+        return Optional.of(Duration.ZERO);
+      }
+      if (heartbeatFailures++ == 0) {
+        log.warn("Consul heartbeat failed, will keep trying every {} ms: {}",
+            timing.heartbeatInterval().toMillis(), e.getMessage());
+      }
+      return Optional.of(timing.heartbeatInterval());
+    }
+    if (sess == null) {
+      return Optional.of(createSession(sentAt));
+    }
+    try {
+      boolean alive = port.sessionAlive(sess);
+      synchronized (monitor) {
+        if (!sess.equals(session)) {
+          return Optional.of(Duration.ZERO);
+        }
+        if (!alive) {
+          loseSession("session " + sess + " no longer exists");
+          return Optional.of(Duration.ZERO);
+        }
+        confirmedSentAt = Math.max(confirmedSentAt, sentAt);
+      }
+    } catch (LockPortException e) {
+      if (heartbeatFailures++ == 0) {
+        log.warn("Consul session check failed, will keep trying: {}", e.getMessage());
+      }
+      return Optional.of(timing.heartbeatInterval());
+    }
+    syncLeaderTag();
+    Duration spent = Duration.ofNanos(time.nanos() - sentAt);
+    Duration rest = timing.heartbeatInterval().minus(spent);
+    return Optional.of(rest.isNegative() ? Duration.ZERO : rest);
+  }
+
+  private Duration register() {
+    try {
+      port.register(false);
+    } catch (LockPortException e) {
+      Duration delay = maintainBackoff.next();
+      log.warn("Consul registration attempt {} failed, retrying in {} ms: {}",
+          maintainBackoff.attempts(), delay.toMillis(), e.getMessage());
+      return delay;
+    }
+    maintainBackoff.reset();
+    heartbeatFailures = 0;
+    synchronized (monitor) {
+      registered = true;
+      registeredWithTag = false;
+    }
+    log.info("registered {} in Consul with a {} ms TTL check", self, timing.checkTtl().toMillis());
+    return Duration.ZERO;
+  }
+
+  private Duration createSession(long heartbeatSentAt) {
+    String created;
+    try {
+      created = port.createSession();
+    } catch (LockPortException e) {
+      Duration delay = maintainBackoff.next();
+      log.warn("Consul session creation attempt {} failed, retrying in {} ms: {}",
+          maintainBackoff.attempts(), delay.toMillis(), e.getMessage());
+      return delay;
+    }
+    maintainBackoff.reset();
+    synchronized (monitor) {
+      if (phase == Phase.STOPPING) {
+        staleSession = created;
+        return Duration.ZERO;
+      }
+      session = created;
+      // The check was passed at or after heartbeatSentAt and the session was created after that pass.
+      confirmedSentAt = heartbeatSentAt;
+      watchIndex = 0;
+      readAtOnce = true;
+      enter(Phase.STANDBY, "session " + created + " created");
+    }
+    return timing.heartbeatInterval();
+  }
+
+  /** Re-registers with or without the {@code leader} tag so DNS {@code leader.<name>} finds only the holder. */
+  private void syncLeaderTag() {
+    boolean want;
+    synchronized (monitor) {
+      want = phase == Phase.LEADER;
+      if (want == registeredWithTag) {
+        return;
+      }
+    }
+    try {
+      port.register(want);
+      synchronized (monitor) {
+        registeredWithTag = want;
+      }
+      log.info("registration now {} the leader tag", want ? "carries" : "drops");
+    } catch (LockPortException e) {
+      log.warn("could not update the leader tag, will retry: {}", e.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------- watch loop
+
+  /** One blocking read of the key and what follows from it. Returns the next delay, or empty once stopping. */
+  public Optional<Duration> watch() {
+    Phase p;
+    String sess;
+    long index;
+    synchronized (monitor) {
+      p = phase;
+      sess = session;
+      index = readAtOnce ? 0 : watchIndex;
+      readAtOnce = false;
+    }
+    if (p == Phase.STOPPING) {
+      return Optional.empty();
+    }
+    if (sess == null) {
+      return Optional.of(IDLE);
+    }
+    KeyState key;
+    try {
+      key = port.read(index, timing.blockingWait());
+    } catch (LockPortException e) {
+      Duration delay = watchBackoff.next();
+      log.warn("reading the leader key failed (attempt {}), retrying in {} ms: {}",
+          watchBackoff.attempts(), delay.toMillis(), e.getMessage());
+      synchronized (monitor) {
+        readAtOnce = true;
+      }
+      return Optional.of(delay);
+    }
+    watchBackoff.reset();
+    boolean tryAcquire;
+    synchronized (monitor) {
+      if (!sess.equals(session) || phase == Phase.STOPPING) {
+        return Optional.of(Duration.ZERO);
+      }
+      // Consul: an index that goes backwards (state lost) means start over with a non-blocking read.
+      watchIndex = key.index() < watchIndex ? 0 : key.index();
+      holder = describeHolder(key);
+      if (phase == Phase.LEADER || phase == Phase.HOLDING) {
+        if (!key.heldBy(sess)) {
+          closeGate("the leader key is now held by " + holder);
+          enter(Phase.STANDBY, "lost the lock");
+        } else {
+          publish();
+        }
+        return Optional.of(Duration.ZERO);
+      }
+      if (key.heldBy(sess)) {
+        // An earlier acquire whose answer we missed went through.
+        takeLock(key);
+        return Optional.of(Duration.ZERO);
+      }
+      publish();
+      if (key.free() && !leaseFresh()) {
+        // Our session is about to be dropped: do not block on it, look again once a new one exists.
+        readAtOnce = true;
+        return Optional.of(timing.acquireRetry());
+      }
+      tryAcquire = key.free();
+    }
+    return Optional.of(tryAcquire ? acquire(sess) : Duration.ZERO);
+  }
+
+  private Duration acquire(String sess) {
+    boolean acquired;
+    try {
+      acquired = port.acquire(sess, HolderRecord.held(self, time.now()).toJson());
+    } catch (LockPortException e) {
+      if (e.kind() == LockPortException.Kind.SESSION_INVALID) {
+        synchronized (monitor) {
+          if (sess.equals(session)) {
+            loseSession("Consul rejected session " + sess + " on acquire");
+          }
+        }
+        return Duration.ZERO;
+      }
+      log.warn("acquiring the leader key failed, retrying: {}", e.getMessage());
+      synchronized (monitor) {
+        readAtOnce = true;
+      }
+      return timing.acquireRetry();
+    }
+    if (!acquired) {
+      // Lock-delay after an invalidation, or another standby was quicker: look again soon.
+      synchronized (monitor) {
+        readAtOnce = true;
+      }
+      return timing.acquireRetry();
+    }
+    KeyState after;
+    try {
+      after = port.read(0, Duration.ZERO);
+    } catch (LockPortException e) {
+      // Cannot tell whether we created the key: assume we did, which only delays opening.
+      after = new KeyState(0, true, Optional.of(sess), "", 1, 1);
+    }
+    synchronized (monitor) {
+      if (phase == Phase.STOPPING || !sess.equals(session)) {
+        // Acquired while stopping or after the session was replaced: give it back at once.
+        releaseLater = sess;
+      } else {
+        watchIndex = after.index();
+        takeLock(after);
+      }
+    }
+    releasePending();
+    return Duration.ZERO;
+  }
+
+  private void releasePending() {
+    String toRelease;
+    synchronized (monitor) {
+      toRelease = releaseLater;
+      releaseLater = null;
+    }
+    if (toRelease != null) {
+      releaseQuietly(toRelease);
+    }
+  }
+
+  /** Called under the monitor with a read showing our session holds the key. */
+  private void takeLock(KeyState key) {
+    holder = self.toString();
+    if (!leaseFresh()) {
+      return; // The deadline check drops the session; never open on an unconfirmed lease.
+    }
+    if (key.createdByLastWrite()) {
+      long wait = timing.leaseBound().plus(timing.deadlineTick()).toNanos();
+      openAt = time.nanos() + wait;
+      enter(Phase.HOLDING, "acquired a new leader key; opening in "
+          + Duration.ofNanos(wait).toMillis() + " ms so any leader Consul forgot has stopped");
+    } else {
+      gate.open();
+      enter(Phase.LEADER, "acquired the leader key");
+    }
+  }
+
+  // ---------------------------------------------------------------- deadline loop
+
+  /** Closes the gate once the lease ran out; opens a pending holder's gate. Returns the next delay. */
+  public Optional<Duration> checkDeadlines() {
+    synchronized (monitor) {
+      if (phase == Phase.STOPPING) {
+        return Optional.empty();
+      }
+      if (session != null && !leaseFresh()) {
+        long silentMs = Duration.ofNanos(time.nanos() - confirmedSentAt).toMillis();
+        loseSession("lock not confirmed for " + silentMs + " ms (bound "
+            + timing.leaseBound().toMillis() + " ms)");
+      } else if (phase == Phase.HOLDING && time.nanos() - openAt >= 0) {
+        gate.open();
+        enter(Phase.LEADER, "waited out any forgotten leader");
+      }
+    }
+    return Optional.of(timing.deadlineTick());
+  }
+
+  // ---------------------------------------------------------------- stopping
+
+  /**
+   * Graceful step-down for SIGTERM: closes the gate (clients get 1001) and releases the lock so a standby can
+   * take over at once (an explicit release has no lock-delay). The loops end on their next step.
+   */
+  public void releaseForShutdown() {
+    String toRelease;
+    synchronized (monitor) {
+      if (phase == Phase.STOPPING) {
+        return;
+      }
+      boolean holding = phase == Phase.LEADER || phase == Phase.HOLDING;
+      if (gate.isOpen()) {
+        gate.close(SHUTDOWN_CODE, SHUTDOWN_REASON);
+      }
+      toRelease = holding ? session : null;
+      enter(Phase.STOPPING, "shutting down");
+    }
+    if (toRelease != null) {
+      releaseQuietly(toRelease);
+    }
+  }
+
+  /** After the server stopped: deregister and destroy the session. Call once the loops have ended. */
+  public void leave() {
+    String sess;
+    synchronized (monitor) {
+      if (phase != Phase.STOPPING) {
+        throw new IllegalStateException("releaseForShutdown() first");
+      }
+      sess = session;
+      session = null;
+    }
+    releasePending();
+    try {
+      port.deregister();
+      log.info("deregistered {} from Consul", self.id());
+    } catch (LockPortException e) {
+      log.warn("could not deregister {}: {}", self.id(), e.getMessage());
+    }
+    if (sess != null) {
+      destroyQuietly(sess);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers (monitor held where noted)
+
+  /** Under the monitor: forget the session, closing the gate if it was open. */
+  private void loseSession(String why) {
+    if (phase == Phase.STOPPING) {
+      return;
+    }
+    closeGate(why);
+    if (session != null) {
+      staleSession = session;
+    }
+    session = null;
+    enter(Phase.STARTING, why);
+  }
+
+  /** Under the monitor. */
+  private void closeGate(String why) {
+    if (gate.isOpen()) {
+      gate.close(LOST_LOCK_CODE, LOST_LOCK_REASON);
+      log.warn("stopped serving: {}", why);
+    }
+  }
+
+  /** Under the monitor. */
+  private boolean leaseFresh() {
+    return time.nanos() - confirmedSentAt < timing.leaseBound().toNanos();
+  }
+
+  /** Under the monitor: change phase, log it, publish the status. */
+  private void enter(Phase next, String why) {
+    Phase before = phase;
+    phase = next;
+    if (before != next) {
+      log.info("leadership {} -> {}: {} (holder {})", before, next, why, holder);
+      status = new RoleStatus(roleOf(next), holder, time.now());
+    } else {
+      publish();
+    }
+  }
+
+  /** Under the monitor: refresh the holder shown on /healthz without changing the time in role. */
+  private void publish() {
+    RoleStatus s = status;
+    if (!s.holder().equals(holder)) {
+      status = new RoleStatus(s.role(), holder, s.since());
+    }
+  }
+
+  private static String roleOf(Phase p) {
+    return switch (p) {
+      case STARTING -> "starting";
+      case STANDBY, HOLDING -> "standby";
+      case LEADER -> "leader";
+      case STOPPING -> "stopping";
+    };
+  }
+
+  private static String describeHolder(KeyState key) {
+    if (!key.exists()) {
+      return "none";
+    }
+    String who = HolderRecord.parse(key.value()).map(HolderRecord::describe).orElse("unknown");
+    if (key.free() && !who.startsWith("none")) {
+      return "none (last " + who + ")";
+    }
+    return who;
+  }
+
+  private void releaseQuietly(String sess) {
+    try {
+      port.release(sess, HolderRecord.released(self, time.now()).toJson());
+      log.info("released the leader key");
+    } catch (LockPortException e) {
+      log.warn("could not release the leader key (others get it once the session dies): {}",
+          e.getMessage());
+    }
+  }
+
+  private void destroyQuietly(String sess) {
+    try {
+      port.destroySession(sess);
+    } catch (LockPortException e) {
+      log.debug("could not destroy session {}: {}", sess, e.getMessage());
+    }
+  }
+}
