@@ -151,6 +151,7 @@ public final class Leadership {
       }
       return Optional.of(timing.heartbeatInterval());
     }
+    syncLeaderTag();
     if (sess == null) {
       return Optional.of(createSession(sentAt));
     }
@@ -172,7 +173,6 @@ public final class Leadership {
       }
       return Optional.of(timing.heartbeatInterval());
     }
-    syncLeaderTag();
     Duration spent = Duration.ofNanos(time.nanos() - sentAt);
     Duration rest = timing.heartbeatInterval().minus(spent);
     return Optional.of(rest.isNegative() ? Duration.ZERO : rest);

@@ -1,0 +1,199 @@
+package org.example.echo.leadership;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.example.echo.leadership.LockPortException.Kind;
+
+/**
+ * An in-memory lock service with Consul's rules that matter here: sessions tied to a check, acquire/release,
+ * lock-delay after invalidation, indexes, losing all state. Reads never block.
+ */
+final class FakeConsul {
+  private final FakeTime time;
+  private final Duration lockDelay;
+  private long index = 10;
+  private int sessionCounter;
+  private boolean down;
+  final Map<String, Boolean> services = new HashMap<>(); // instance -> leader tag
+  final Map<String, String> sessionOwner = new HashMap<>(); // session -> instance
+  final List<String> calls = new ArrayList<>();
+  private final Set<String> destroyed = new HashSet<>();
+  // The key.
+  private boolean keyExists;
+  private String keySession;
+  private String keyValue = "";
+  private long createIndex;
+  private long modifyIndex;
+  private long lockDelayUntil = Long.MIN_VALUE;
+  /** Runs inside the next acquire, before it answers: lets a test act while a call is in flight. */
+  Runnable duringAcquire = () -> {};
+
+  FakeConsul(FakeTime time, Duration lockDelay) {
+    this.time = time;
+    this.lockDelay = lockDelay;
+  }
+
+  synchronized void setDown(boolean down) {
+    this.down = down;
+  }
+
+  /** Dev agent restart: everything forgotten, indexes start over. */
+  synchronized void wipe() {
+    services.clear();
+    sessionOwner.clear();
+    keyExists = false;
+    keySession = null;
+    keyValue = "";
+    index = 1;
+  }
+
+  /** What an operator's session destroy (or a critical check) does. */
+  synchronized void invalidate(String session) {
+    if (sessionOwner.remove(session) != null && session.equals(keySession)) {
+      keySession = null;
+      modifyIndex = ++index;
+      lockDelayUntil = time.nanos() + lockDelay.toNanos();
+    }
+  }
+
+  synchronized Optional<String> holderSession() {
+    return Optional.ofNullable(keySession);
+  }
+
+  synchronized String keyValue() {
+    return keyValue;
+  }
+
+  synchronized boolean destroyed(String session) {
+    return destroyed.contains(session);
+  }
+
+  LockPort portFor(String instance) {
+    return new LockPort() {
+      @Override
+      public void register(boolean leaderTag) throws LockPortException {
+        call(instance, "register " + leaderTag);
+        synchronized (FakeConsul.this) {
+          services.put(instance, leaderTag);
+        }
+      }
+
+      @Override
+      public void heartbeat() throws LockPortException {
+        call(instance, "heartbeat");
+        synchronized (FakeConsul.this) {
+          if (!services.containsKey(instance)) {
+            throw new LockPortException(Kind.NOT_REGISTERED, "CheckID does not have associated TTL");
+          }
+        }
+      }
+
+      @Override
+      public String createSession() throws LockPortException {
+        call(instance, "createSession");
+        synchronized (FakeConsul.this) {
+          sessionCounter++;
+          String s = instance + "-s" + sessionCounter;
+          sessionOwner.put(s, instance);
+          return s;
+        }
+      }
+
+      @Override
+      public boolean sessionAlive(String session) throws LockPortException {
+        call(instance, "sessionAlive");
+        synchronized (FakeConsul.this) {
+          return sessionOwner.containsKey(session);
+        }
+      }
+
+      @Override
+      public boolean acquire(String session, String value) throws LockPortException {
+        call(instance, "acquire");
+        Runnable hook = duringAcquire;
+        duringAcquire = () -> {};
+        hook.run();
+        synchronized (FakeConsul.this) {
+          if (!sessionOwner.containsKey(session)) {
+            throw new LockPortException(Kind.SESSION_INVALID, "invalid session");
+          }
+          if (keySession != null && !keySession.equals(session)) {
+            return false;
+          }
+          if (keySession == null && time.nanos() < lockDelayUntil) {
+            return false;
+          }
+          index++;
+          if (!keyExists) {
+            createIndex = index;
+            keyExists = true;
+          }
+          modifyIndex = index;
+          keySession = session;
+          keyValue = value;
+          return true;
+        }
+      }
+
+      @Override
+      public KeyState read(long ignoredIndex, Duration wait) throws LockPortException {
+        call(instance, "read");
+        synchronized (FakeConsul.this) {
+          if (!keyExists) {
+            return KeyState.absent(index);
+          }
+          return new KeyState(
+              index, true, Optional.ofNullable(keySession), keyValue, createIndex, modifyIndex);
+        }
+      }
+
+      @Override
+      public void release(String session, String value) throws LockPortException {
+        call(instance, "release");
+        synchronized (FakeConsul.this) {
+          if (session.equals(keySession)) {
+            keySession = null;
+            keyValue = value;
+            modifyIndex = ++index;
+          }
+        }
+      }
+
+      @Override
+      public void destroySession(String session) throws LockPortException {
+        call(instance, "destroySession");
+        synchronized (FakeConsul.this) {
+          destroyed.add(session);
+        }
+        invalidate(session);
+      }
+
+      @Override
+      public void deregister() throws LockPortException {
+        call(instance, "deregister");
+        synchronized (FakeConsul.this) {
+          services.remove(instance);
+          // A deregistered check invalidates the sessions tied to it.
+          sessionOwner.entrySet().stream()
+              .filter(e -> e.getValue().equals(instance))
+              .map(Map.Entry::getKey)
+              .toList()
+              .forEach(FakeConsul.this::invalidate);
+        }
+      }
+    };
+  }
+
+  private synchronized void call(String instance, String what) throws LockPortException {
+    calls.add(instance + " " + what);
+    if (down) {
+      throw new LockPortException(Kind.UNAVAILABLE, "connection refused");
+    }
+  }
+}

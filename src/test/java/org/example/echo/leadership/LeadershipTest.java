@@ -1,0 +1,378 @@
+package org.example.echo.leadership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class LeadershipTest {
+  private static final LeadershipTiming TIMING = LeadershipTiming.defaults();
+  private static final Duration TTL = TIMING.checkTtl();
+
+  private final FakeTime time = new FakeTime();
+  private final FakeConsul consul = new FakeConsul(time, TIMING.lockDelay());
+
+  /** One instance: its state machine, gate and port. */
+  private final class Node {
+    final RecordingGate gate = new RecordingGate();
+    final Leadership leadership;
+
+    Node(String name) {
+      this.leadership =
+          new Leadership(
+              consul.portFor(name), gate, TIMING, time, new Candidate(name, "10.0.0.1", 8080));
+    }
+
+    /** Registers, heartbeats and creates a session. */
+    Node join() {
+      leadership.maintain(); // register
+      leadership.maintain(); // heartbeat + session
+      assertThat(role()).isEqualTo("standby");
+      return this;
+    }
+
+    String role() {
+      return leadership.status().role();
+    }
+
+    /** One step of each loop, in the order the threads usually run them. */
+    void step() {
+      leadership.maintain();
+      leadership.watch();
+      leadership.checkDeadlines();
+    }
+  }
+
+  private Node leaderOf(Node n) {
+    n.join();
+    n.leadership.watch(); // key absent: acquires a fresh key
+    time.advance(TTL.plus(TIMING.deadlineTick()));
+    n.leadership.maintain();
+    n.leadership.checkDeadlines();
+    assertThat(n.role()).isEqualTo("leader");
+    return n;
+  }
+
+  @Test
+  void startsClosedAndRegistersThenStandsBy() {
+    Node a = new Node("a");
+    assertThat(a.role()).isEqualTo("starting");
+    a.leadership.maintain();
+    assertThat(consul.services).containsEntry("a", false);
+    assertThat(a.role()).isEqualTo("starting");
+    a.leadership.maintain();
+    assertThat(a.role()).isEqualTo("standby");
+    assertThat(a.gate.isOpen()).isFalse();
+  }
+
+  @Test
+  void freshKeyIsHeldClosedForTheLeaseBoundThenOpens() {
+    Node a = new Node("a").join();
+    a.leadership.watch();
+    assertThat(consul.holderSession()).isPresent();
+    assertThat(a.gate.isOpen()).as("a fresh key must not open at once").isFalse();
+    assertThat(a.role()).isEqualTo("standby");
+
+    time.advance(Duration.ofMillis(500));
+    a.leadership.maintain(); // keeps the lease confirmed
+    a.leadership.checkDeadlines();
+    time.advance(TTL.plus(TIMING.deadlineTick()).minus(Duration.ofMillis(501)));
+    a.leadership.checkDeadlines();
+    assertThat(a.gate.isOpen()).isFalse();
+
+    time.advance(Duration.ofMillis(1));
+    a.leadership.checkDeadlines();
+    assertThat(a.gate.isOpen()).isTrue();
+    assertThat(a.role()).isEqualTo("leader");
+    assertThat(a.leadership.status().holder()).isEqualTo("a@10.0.0.1:8080");
+  }
+
+  @Test
+  void leaderTagFollowsTheGate() {
+    Node a = leaderOf(new Node("a"));
+    a.leadership.maintain();
+    assertThat(consul.services).containsEntry("a", true);
+
+    consul.invalidate(consul.holderSession().orElseThrow());
+    a.leadership.watch();
+    a.leadership.maintain(); // session gone: drops it
+    a.leadership.maintain(); // new session, tag dropped
+    assertThat(consul.services).containsEntry("a", false);
+  }
+
+  @Test
+  void takesOverACleanlyReleasedKeyAtOnce() {
+    Node a = leaderOf(new Node("a"));
+    Node b = new Node("b").join();
+    b.leadership.watch(); // sees a holding
+
+    a.leadership.releaseForShutdown();
+    assertThat(a.gate.closeCodes).containsExactly(Leadership.SHUTDOWN_CODE);
+    assertThat(HolderRecord.parse(consul.keyValue()).orElseThrow().state()).isEqualTo("released");
+
+    b.leadership.watch();
+    assertThat(b.gate.isOpen()).as("a released key is safe to serve at once").isTrue();
+    assertThat(b.role()).isEqualTo("leader");
+  }
+
+  @Test
+  void lockDelayKeepsStandbyRetryingThenItTakesOver() {
+    Node a = leaderOf(new Node("a"));
+    Node b = new Node("b").join();
+    b.leadership.watch();
+
+    consul.invalidate(consul.holderSession().orElseThrow());
+    Optional<Duration> retry = b.leadership.watch();
+    assertThat(retry).contains(TIMING.acquireRetry());
+    assertThat(b.gate.isOpen()).isFalse();
+
+    time.advance(TIMING.lockDelay());
+    b.leadership.maintain();
+    b.leadership.watch(); // immediate read
+    b.leadership.watch(); // acquire
+    assertThat(b.gate.isOpen()).isTrue();
+    assertThat(a.gate.isOpen()).as("a has not yet seen the change but its session is gone").isTrue();
+    a.leadership.watch();
+    assertThat(a.gate.isOpen()).isFalse();
+    assertThat(a.gate.closeCodes).containsExactly(Leadership.LOST_LOCK_CODE);
+  }
+
+  @Test
+  void leaderStepsDownWhenTheKeyShowsAnotherHolder() {
+    Node a = leaderOf(new Node("a"));
+    Node b = new Node("b").join();
+    consul.invalidate(consul.holderSession().orElseThrow());
+    time.advance(TIMING.lockDelay());
+    b.leadership.maintain();
+    b.leadership.watch();
+    assertThat(b.gate.isOpen()).isTrue();
+
+    a.leadership.watch();
+    assertThat(a.gate.closeCodes).containsExactly(Leadership.LOST_LOCK_CODE);
+    assertThat(a.leadership.status().holder()).isEqualTo("b@10.0.0.1:8080");
+  }
+
+  @Test
+  void leaderStopsServingExactlyWhenTheLeaseRunsOut() {
+    Node a = leaderOf(new Node("a"));
+    time.advance(Duration.ofMillis(100));
+    a.leadership.maintain(); // last confirmed heartbeat, sent now
+    consul.setDown(true);
+    time.advance(Duration.ofMillis(250));
+    assertThat(a.leadership.maintain()).contains(TIMING.heartbeatInterval());
+
+    time.advance(TTL.minus(Duration.ofMillis(251)));
+    a.leadership.checkDeadlines();
+    assertThat(a.gate.isOpen()).as("1 ms before the bound").isTrue();
+    a.leadership.watch(); // read errors alone do not close the gate
+    assertThat(a.gate.isOpen()).isTrue();
+
+    time.advance(Duration.ofMillis(1));
+    a.leadership.checkDeadlines();
+    assertThat(a.gate.isOpen()).as("at the bound").isFalse();
+    assertThat(a.gate.closeCodes).containsExactly(Leadership.LOST_LOCK_CODE);
+    assertThat(a.role()).isEqualTo("starting");
+  }
+
+  @Test
+  void afterACutItComesBackWithANewSession() {
+    Node a = leaderOf(new Node("a"));
+    String first = consul.holderSession().orElseThrow();
+    consul.setDown(true);
+    time.advance(TTL);
+    a.leadership.checkDeadlines();
+    assertThat(a.role()).isEqualTo("starting");
+
+    consul.setDown(false);
+    consul.invalidate(first); // the critical check invalidated it meanwhile
+    a.leadership.maintain(); // destroys the stale session, heartbeats, new session
+    assertThat(consul.destroyed(first)).isTrue();
+    assertThat(a.role()).isEqualTo("standby");
+    a.leadership.watch();
+    time.advance(TIMING.lockDelay());
+    a.leadership.maintain();
+    a.leadership.watch();
+    a.leadership.watch();
+    assertThat(a.role()).as("old key existed: no extra wait").isEqualTo("leader");
+  }
+
+  @Test
+  void forgottenCheckClosesAtOnceAndRejoins() {
+    Node a = leaderOf(new Node("a"));
+    consul.wipe();
+    time.advance(TIMING.heartbeatInterval());
+    a.leadership.maintain();
+    assertThat(a.gate.isOpen()).as("check unknown: stop at once").isFalse();
+    assertThat(a.role()).isEqualTo("starting");
+
+    a.leadership.maintain(); // register again
+    a.leadership.maintain(); // new session
+    assertThat(a.role()).isEqualTo("standby");
+    a.leadership.watch(); // index went backwards: reset, acquire the fresh key
+    assertThat(consul.holderSession()).isPresent();
+    assertThat(a.gate.isOpen()).as("fresh key after state loss waits").isFalse();
+  }
+
+  @Test
+  void vanishedSessionClosesAtOnce() {
+    Node a = leaderOf(new Node("a"));
+    String s = consul.holderSession().orElseThrow();
+    synchronized (consul) {
+      consul.sessionOwner.remove(s); // gone without the key noticing yet
+    }
+    a.leadership.maintain();
+    assertThat(a.gate.isOpen()).isFalse();
+    assertThat(a.gate.closeCodes).containsExactly(Leadership.LOST_LOCK_CODE);
+  }
+
+  @Test
+  void acquireWithADeadSessionStartsOver() {
+    Node a = new Node("a").join();
+    String s = consul.sessionOwner.keySet().iterator().next();
+    synchronized (consul) {
+      consul.sessionOwner.remove(s);
+    }
+    a.leadership.watch();
+    assertThat(a.role()).isEqualTo("starting");
+    assertThat(consul.holderSession()).isEmpty();
+  }
+
+  @Test
+  void standbyNeverAcquiresWithAnUnconfirmedLease() {
+    Node a = new Node("a").join();
+    time.advance(TTL);
+    a.leadership.watch();
+    assertThat(consul.holderSession()).isEmpty();
+  }
+
+  @Test
+  void standbyThatFindsItselfHoldingTheKeyTakesIt() {
+    Node a = new Node("a").join();
+    String s = consul.sessionOwner.keySet().iterator().next();
+    // An acquire whose answer got lost: it went through, the state machine does not know.
+    try {
+      consul.portFor("a").acquire(s, HolderRecord.held(a.leadership.self(), time.now()).toJson());
+    } catch (LockPortException e) {
+      throw new AssertionError(e);
+    }
+    a.leadership.watch();
+    time.advance(TTL.plus(TIMING.deadlineTick()).minus(Duration.ofMillis(1)));
+    a.leadership.maintain();
+    time.advance(Duration.ofMillis(1));
+    a.leadership.checkDeadlines();
+    assertThat(a.role()).isEqualTo("leader");
+  }
+
+  @Test
+  void unreachableAtStartBacksOffCappedAndNeverOpens() {
+    consul.setDown(true);
+    Node a = new Node("a");
+    long[] delays = new long[9];
+    for (int i = 0; i < delays.length; i++) {
+      delays[i] = a.leadership.maintain().orElseThrow().toMillis();
+      a.leadership.watch();
+      a.leadership.checkDeadlines();
+    }
+    assertThat(delays).containsExactly(100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000);
+    assertThat(a.gate.opens).isZero();
+    assertThat(a.role()).isEqualTo("starting");
+
+    consul.setDown(false);
+    a.leadership.maintain();
+    a.leadership.maintain();
+    assertThat(a.role()).isEqualTo("standby");
+  }
+
+  @Test
+  void readErrorsBackOffToOneSecond() {
+    Node a = new Node("a").join();
+    consul.setDown(true);
+    long last = 0;
+    for (int i = 0; i < 8; i++) {
+      last = a.leadership.watch().orElseThrow().toMillis();
+    }
+    assertThat(last).isEqualTo(1000);
+  }
+
+  @Test
+  void shutdownWhileStarting() {
+    Node a = new Node("a");
+    a.leadership.releaseForShutdown();
+    assertThat(a.role()).isEqualTo("stopping");
+    assertThat(a.leadership.maintain()).isEmpty();
+    assertThat(a.leadership.watch()).isEmpty();
+    assertThat(a.leadership.checkDeadlines()).isEmpty();
+    a.leadership.leave();
+    assertThat(consul.calls).containsExactly("a deregister");
+  }
+
+  @Test
+  void shutdownAsStandbyDoesNotTouchTheKey() {
+    Node a = leaderOf(new Node("a"));
+    Node b = new Node("b").join();
+    b.leadership.watch();
+    b.leadership.releaseForShutdown();
+    b.leadership.leave();
+    assertThat(consul.calls).doesNotContain("b release");
+    assertThat(consul.services).doesNotContainKey("b");
+    assertThat(a.gate.isOpen()).isTrue();
+    assertThat(b.gate.closeCodes).isEmpty();
+  }
+
+  @Test
+  void shutdownWhileHoldingAFreshKeyReleasesIt() {
+    Node a = new Node("a").join();
+    a.leadership.watch();
+    assertThat(consul.holderSession()).isPresent();
+    a.leadership.releaseForShutdown();
+    assertThat(consul.holderSession()).isEmpty();
+    assertThat(a.gate.opens).isZero();
+  }
+
+  @Test
+  void shutdownAsLeaderClosesWith1001ReleasesThenLeaves() {
+    Node a = leaderOf(new Node("a"));
+    String s = consul.holderSession().orElseThrow();
+    a.leadership.releaseForShutdown();
+    assertThat(a.gate.closeCodes).containsExactly(1001);
+    assertThat(consul.holderSession()).isEmpty();
+    a.leadership.releaseForShutdown(); // idempotent
+    a.leadership.leave();
+    assertThat(consul.calls.subList(consul.calls.size() - 3, consul.calls.size()))
+        .containsExactly("a release", "a deregister", "a destroySession");
+    assertThat(consul.destroyed(s)).isTrue();
+  }
+
+  @Test
+  void lockAcquiredWhileStoppingIsGivenBack() {
+    Node a = new Node("a").join();
+    consul.duringAcquire = a.leadership::releaseForShutdown;
+    a.leadership.watch();
+    assertThat(consul.holderSession()).isEmpty();
+    assertThat(a.gate.opens).isZero();
+  }
+
+  @Test
+  void leaveBeforeReleaseIsAMistake() {
+    Node a = new Node("a");
+    assertThatThrownBy(a.leadership::leave).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void twoCandidatesNeverBothOpen() {
+    Node a = new Node("a").join();
+    Node b = new Node("b").join();
+    for (int i = 0; i < 200; i++) {
+      a.step();
+      b.step();
+      assertThat(a.gate.isOpen() && b.gate.isOpen()).isFalse();
+      if (i == 100) {
+        consul.invalidate(consul.holderSession().orElseThrow());
+      }
+      time.advance(Duration.ofMillis(20));
+    }
+    assertThat(a.gate.isOpen() ^ b.gate.isOpen()).as("exactly one serves in the end").isTrue();
+  }
+}
