@@ -1,0 +1,139 @@
+package org.example.echo.config;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Optional;
+import org.example.echo.leadership.LeadershipTiming;
+import picocli.CommandLine.Option;
+
+/**
+ * Consul and leadership options (a picocli mixin of Main). Every option has an environment default; the
+ * timing defaults are argued in {@link LeadershipTiming} and the README ("Failure behaviour").
+ */
+public final class ConsulOptions {
+
+  @Option(
+      names = "--consul",
+      paramLabel = "URL",
+      defaultValue = "${env:CONSUL_HTTP_ADDR:-http://127.0.0.1:8500}",
+      description = "Consul HTTP address (env CONSUL_HTTP_ADDR; default ${DEFAULT-VALUE}). "
+          + "host:port without a scheme means http.")
+  String consul;
+
+  @Option(
+      names = "--consul-token",
+      paramLabel = "TOKEN",
+      defaultValue = "${env:CONSUL_HTTP_TOKEN:-}",
+      description = "Consul ACL token (env CONSUL_HTTP_TOKEN, preferred over the command line; default none).")
+  String token;
+
+  @Option(
+      names = "--service-name",
+      paramLabel = "NAME",
+      defaultValue = "${env:ECHO_SERVICE_NAME:-echo}",
+      description = "Consul service name; the lock is service/<NAME>/leader and the holder is tagged "
+          + "'leader' (env ECHO_SERVICE_NAME; default ${DEFAULT-VALUE}).")
+  String serviceName;
+
+  @Option(
+      names = "--advertise-address",
+      paramLabel = "IP",
+      defaultValue = "${env:ECHO_ADVERTISE_ADDRESS:-}",
+      description = "IP address registered in Consul (env ECHO_ADVERTISE_ADDRESS; default: this host's "
+          + "first non-loopback IPv4 address).")
+  String advertiseAddress;
+
+  @Option(
+      names = "--check-ttl",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "${env:ECHO_CHECK_TTL:-1s}",
+      description = "TTL of the health check the process heartbeats; also the longest a leader serves "
+          + "without confirming its lock (env ECHO_CHECK_TTL; default ${DEFAULT-VALUE}).")
+  Duration checkTtl;
+
+  @Option(
+      names = "--heartbeat-interval",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "${env:ECHO_HEARTBEAT_INTERVAL:-250ms}",
+      description = "How often the check is passed, at most half the TTL "
+          + "(env ECHO_HEARTBEAT_INTERVAL; default ${DEFAULT-VALUE}).")
+  Duration heartbeatInterval;
+
+  @Option(
+      names = "--lock-delay",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "${env:ECHO_LOCK_DELAY:-500ms}",
+      description = "Session lock-delay: the safety margin between a dead leader stopping and another "
+          + "starting (env ECHO_LOCK_DELAY; default ${DEFAULT-VALUE}).")
+  Duration lockDelay;
+
+  @Option(
+      names = "--consul-retry-max",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "${env:ECHO_CONSUL_RETRY_MAX:-5s}",
+      description = "Cap of the back-off (from 100ms, doubling) while Consul is unreachable "
+          + "(env ECHO_CONSUL_RETRY_MAX; default ${DEFAULT-VALUE}).")
+  Duration retryMax;
+
+  public URI consulUri() {
+    String c = consul.trim();
+    return URI.create(c.contains("://") ? c : "http://" + c);
+  }
+
+  public Optional<String> aclToken() {
+    return Optional.ofNullable(token).filter(t -> !t.isBlank());
+  }
+
+  public String serviceName() {
+    return serviceName;
+  }
+
+  /** The configured address, or this host's first non-loopback IPv4 address. */
+  public String advertiseAddress() {
+    if (advertiseAddress != null && !advertiseAddress.isBlank()) {
+      return advertiseAddress.trim();
+    }
+    return detectAddress();
+  }
+
+  public LeadershipTiming timing() {
+    LeadershipTiming d = LeadershipTiming.defaults();
+    return new LeadershipTiming(
+        checkTtl,
+        heartbeatInterval,
+        lockDelay,
+        d.blockingWait(),
+        d.acquireRetry(),
+        d.retryMin(),
+        retryMax,
+        d.deadlineTick());
+  }
+
+  static String detectAddress() {
+    try {
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!nic.isUp() || nic.isLoopback()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+          if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+            return a.getHostAddress();
+          }
+        }
+      }
+      return InetAddress.getLocalHost().getHostAddress();
+    } catch (SocketException | UnknownHostException e) {
+      return "127.0.0.1";
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package org.example.echo.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.example.echo.consul.ConsulLockPort;
+import org.example.echo.leadership.Candidate;
+import org.example.echo.leadership.KeyState;
+import org.example.echo.leadership.LeadershipTiming;
+import org.example.echo.leadership.LockPortException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Consul adapter against a real Consul agent: every call leadership relies on, and Consul's timing. */
+class ConsulLockPortIT {
+  private static final LeadershipTiming TIMING = LeadershipTiming.defaults();
+  private static ConsulFixture consul;
+
+  private final String service = "it-port-" + UUID.randomUUID().toString().substring(0, 8);
+  private final ConsulLockPort a = port("a", 9001);
+  private final ConsulLockPort b = port("b", 9002);
+
+  @BeforeAll
+  static void startConsul() throws Exception {
+    consul = new ConsulFixture();
+  }
+
+  @AfterAll
+  static void stopConsul() throws Exception {
+    consul.close();
+  }
+
+  @AfterEach
+  void closeClients() {
+    a.close();
+    b.close();
+  }
+
+  private ConsulLockPort port(String name, int p) {
+    return ConsulLockPort.connect(
+        consul.url(), Optional.empty(), service, new Candidate(service + "-" + name, "127.0.0.1", p), TIMING);
+  }
+
+  private String joined(ConsulLockPort p) throws LockPortException {
+    p.register(false);
+    p.heartbeat();
+    return p.createSession();
+  }
+
+  @Test
+  void acquireReadRelease() throws Exception {
+    String sa = joined(a);
+    String sb = joined(b);
+    assertThat(a.read(0, Duration.ZERO).exists()).isFalse();
+
+    assertThat(a.acquire(sa, "{\"state\":\"held\"}")).isTrue();
+    KeyState held = b.read(0, Duration.ZERO);
+    assertThat(held.heldBy(sa)).isTrue();
+    assertThat(held.createdByLastWrite()).as("our acquire created the key").isTrue();
+    assertThat(b.acquire(sb, "x")).isFalse();
+
+    a.release(sa, "{\"state\":\"released\"}");
+    KeyState released = b.read(0, Duration.ZERO);
+    assertThat(released.free()).isTrue();
+    assertThat(released.value()).isEqualTo("{\"state\":\"released\"}");
+    long t0 = System.nanoTime();
+    assertThat(b.acquire(sb, "{\"state\":\"held\"}")).as("release has no lock-delay").isTrue();
+    assertThat(b.read(0, Duration.ZERO).createdByLastWrite()).isFalse();
+    System.out.printf("[measured] acquire after clean release: %d ms%n", ms(System.nanoTime() - t0));
+  }
+
+  @Test
+  void sessionCarriesTheCheckAndTheShortLockDelay() throws Exception {
+    String s = joined(a);
+    String info = consul.get("/v1/session/info/" + s);
+    System.out.println("[measured] session on Consul: " + info.replaceAll("\\s+", ""));
+    assertThat(info.replaceAll("\\s+", ""))
+        .contains("\"LockDelay\":500000000")
+        .contains("\"serfHealth\"")
+        .contains(ConsulLockPort.checkIdOf(service + "-a"))
+        .contains("\"Behavior\":\"release\"");
+    assertThat(a.sessionAlive(s)).isTrue();
+    a.destroySession(s);
+    assertThat(a.sessionAlive(s)).isFalse();
+    assertThatThrownBy(() -> a.acquire(s, "x"))
+        .isInstanceOfSatisfying(LockPortException.class,
+            e -> assertThat(e.kind()).isEqualTo(LockPortException.Kind.SESSION_INVALID));
+  }
+
+  @Test
+  void lockDelayHoldsOthersOffAfterAnInvalidation() throws Exception {
+    String sa = joined(a);
+    String sb = joined(b);
+    assertThat(a.acquire(sa, "a")).isTrue();
+    consul.put("/v1/session/destroy/" + sa, "");
+    long t0 = System.nanoTime();
+    assertThat(b.acquire(sb, "b")).as("inside lock-delay").isFalse();
+    await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+        .until(() -> b.acquire(sb, "b"));
+    long waited = ms(System.nanoTime() - t0);
+    System.out.printf("[measured] acquire blocked by lock-delay for %d ms (configured %d ms)%n",
+        waited, TIMING.lockDelay().toMillis());
+    assertThat(waited).isBetween(TIMING.lockDelay().toMillis() - 100, TIMING.lockDelay().toMillis() + 700);
+  }
+
+  @Test
+  void blockingReadWakesOnChange() throws Exception {
+    String sa = joined(a);
+    long index = b.read(0, Duration.ZERO).index();
+    CompletableFuture<KeyState> read = CompletableFuture.supplyAsync(() -> {
+      try {
+        return b.read(index, Duration.ofSeconds(5));
+      } catch (LockPortException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    // The read must really block: nothing changed yet.
+    assertThat(read.completeOnTimeout(null, 300, TimeUnit.MILLISECONDS).join())
+        .as("blocking read returned before any change").isNull();
+    CompletableFuture<KeyState> again = CompletableFuture.supplyAsync(() -> {
+      try {
+        return b.read(index, Duration.ofSeconds(5));
+      } catch (LockPortException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    long t0 = System.nanoTime();
+    assertThat(a.acquire(sa, "a")).isTrue();
+    KeyState seen = again.get(3, TimeUnit.SECONDS);
+    System.out.printf("[measured] blocking read woke %d ms after the acquire%n", ms(System.nanoTime() - t0));
+    assertThat(seen.heldBy(sa)).isTrue();
+    assertThat(seen.index()).isGreaterThan(index);
+  }
+
+  @Test
+  void reRegisteringWithTheLeaderTagKeepsTheSession() throws Exception {
+    String sa = joined(a);
+    assertThat(a.acquire(sa, "a")).isTrue();
+    for (int i = 0; i < 3; i++) {
+      a.register(true);
+      a.register(false);
+    }
+    a.register(true);
+    assertThat(a.sessionAlive(sa)).isTrue();
+    assertThat(a.read(0, Duration.ZERO).heldBy(sa)).isTrue();
+    String tagged = consul.get("/v1/health/service/" + service + "?tag=leader&passing=true")
+        .replaceAll("\\s+", "");
+    assertThat(tagged).contains("\"ID\":\"" + service + "-a\"").contains("\"Address\":\"127.0.0.1\"");
+  }
+
+  @Test
+  void missedHeartbeatsInvalidateTheSessionWithinTheTtl() throws Exception {
+    String sa = joined(a);
+    assertThat(a.acquire(sa, "a")).isTrue();
+    a.heartbeat();
+    long last = System.nanoTime();
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+        .until(() -> b.read(0, Duration.ZERO).free());
+    long freedAfter = ms(System.nanoTime() - last);
+    System.out.printf("[measured] key freed %d ms after the last heartbeat (TTL %d ms)%n",
+        freedAfter, TIMING.checkTtl().toMillis());
+    assertThat(freedAfter).isGreaterThanOrEqualTo(TIMING.checkTtl().toMillis() - 50);
+    assertThat(freedAfter).isLessThan(TIMING.checkTtl().toMillis() + 1000);
+    assertThat(a.sessionAlive(sa)).isFalse();
+  }
+
+  @Test
+  void unknownCheckIsReportedAsNotRegistered() throws Exception {
+    assertThatThrownBy(a::heartbeat)
+        .isInstanceOfSatisfying(LockPortException.class,
+            e -> assertThat(e.kind()).isEqualTo(LockPortException.Kind.NOT_REGISTERED));
+    a.register(false);
+    a.heartbeat();
+    a.deregister();
+    assertThatThrownBy(a::heartbeat)
+        .isInstanceOfSatisfying(LockPortException.class,
+            e -> assertThat(e.kind()).isEqualTo(LockPortException.Kind.NOT_REGISTERED));
+  }
+
+  private static long ms(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos);
+  }
+}
