@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.example.echo.config.BuildInfo;
+import org.example.echo.config.ConsulOptions;
 import org.example.echo.config.ServerOptions;
 import org.example.echo.logging.LoggingSetup;
 import org.example.echo.process.TerminationSignals;
@@ -35,6 +36,8 @@ public final class Main implements Callable<Integer> {
 
   @Mixin ServerOptions options;
 
+  @Mixin ConsulOptions consul;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -61,14 +64,14 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate(spec.commandLine());
-    if (!options.standalone()) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "Consul mode is not available in this build yet: pass --standalone");
-    }
+    consul.validate(spec.commandLine());
     LoggingSetup.apply(options.logLevel(), options.logDir());
     Logger log = LoggerFactory.getLogger(Main.class);
     BuildInfo build = BuildInfo.load();
     log.info("starting {}", build.describeLine());
+    if (!options.standalone()) {
+      return ConsulMode.run(options.toSettings(build.version()), consul, SHUTDOWN_GRACE);
+    }
 
     Instant started = Instant.now();
     EchoServer server = new EchoServer(options.toSettings(build.version()), () -> RoleStatus.standalone(started));

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Optional;
 import org.example.echo.leadership.LeadershipTiming;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -84,6 +85,27 @@ public final class ConsulOptions {
       description = "Cap of the back-off (from 100ms, doubling) while Consul is unreachable "
           + "(env ECHO_CONSUL_RETRY_MAX; default ${DEFAULT-VALUE}).")
   Duration retryMax;
+
+  /** Bad URLs and unsafe timing become a one-line usage error (exit status 2), like the server options. */
+  public void validate(CommandLine commandLine) {
+    try {
+      URI u = consulUri();
+      if (u.getHost() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+        throw new IllegalArgumentException("need http://host:port");
+      }
+    } catch (IllegalArgumentException e) {
+      throw ServerOptions.invalid(commandLine, "--consul", "'" + consul + "' is not a Consul URL (" + e.getMessage() + ")");
+    }
+    if (serviceName.isBlank() || !serviceName.matches("[A-Za-z0-9-]+")) {
+      throw ServerOptions.invalid(commandLine, "--service-name",
+          "'" + serviceName + "' must be letters, digits and dashes (it is a DNS label)");
+    }
+    try {
+      timing();
+    } catch (IllegalArgumentException e) {
+      throw ServerOptions.invalid(commandLine, "--check-ttl/--heartbeat-interval/--lock-delay", e.getMessage());
+    }
+  }
 
   public URI consulUri() {
     String c = consul.trim();

@@ -182,7 +182,7 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
             ? ImmutableQueryOptions.builder().build()
             : ImmutableQueryOptions.builder()
                 .index(BigInteger.valueOf(index))
-                .wait(millis(wait))
+                .wait(Math.max(1, wait.toSeconds()) + "s") // consul-client accepts only s or m
                 .build();
     Consul client = index <= 0 ? calls : blocking;
     ConsulResponse<List<Value>> response;
