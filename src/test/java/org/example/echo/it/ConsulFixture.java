@@ -21,6 +21,9 @@ import org.testcontainers.utility.DockerImageName;
 public final class ConsulFixture implements AutoCloseable {
   private static final int HTTP = 8500;
 
+  /** Set by ./test-integration.sh so its exit trap can remove what a crashed test JVM left behind. */
+  static final String RUN = System.getenv().getOrDefault("ECHO_IT_RUN", "manual");
+
   private final GenericContainer<?> container;
   private final TcpProxy proxy;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -32,6 +35,7 @@ public final class ConsulFixture implements AutoCloseable {
         new GenericContainer<>(DockerImageName.parse(image))
             .withCommand("agent", "-dev", "-client", "0.0.0.0", "-log-level", "warn")
             .withExposedPorts(HTTP)
+            .withLabel("echo.it.run", RUN)
             .waitingFor(Wait.forHttp("/v1/status/leader").forResponsePredicate(b -> b.contains(":")));
     container.start();
     proxy = new TcpProxy(container.getHost(), container.getMappedPort(HTTP));

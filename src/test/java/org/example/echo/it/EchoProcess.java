@@ -54,7 +54,7 @@ public final class EchoProcess implements AutoCloseable {
     String jar = System.getenv().getOrDefault("ECHO_JAR", "target/echo-service.jar");
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m",
+        "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m", "-Decho.it.run=" + ConsulFixture.RUN,
         "-jar", jar,
         "--host", "127.0.0.1", "--port", String.valueOf(port),
         "--consul", "http://127.0.0.1:" + link.port(),
