@@ -31,6 +31,10 @@ public final class EchoProcess implements AutoCloseable {
               "Sec-WebSocket-Version: 13")
           + "\r\n\r\n";
 
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+  private static final java.util.regex.Pattern ROLE =
+      java.util.regex.Pattern.compile("\"role\"\\s*:\\s*\"([a-z]+)\"");
+
   final String name;
   final int port;
   final TcpProxy consulLink;
@@ -54,7 +58,9 @@ public final class EchoProcess implements AutoCloseable {
     String jar = System.getenv().getOrDefault("ECHO_JAR", "target/echo-service.jar");
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m", "-Decho.it.run=" + ConsulFixture.RUN,
+        "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m", "-Decho.it.run=" + ConsulFixture.RUN));
+    cmd.addAll(coverageAgent(service + "-" + name));
+    cmd.addAll(List.of(
         "-jar", jar,
         "--host", "127.0.0.1", "--port", String.valueOf(port),
         "--consul", "http://127.0.0.1:" + link.port(),
@@ -97,6 +103,23 @@ public final class EchoProcess implements AutoCloseable {
     }
   }
 
+  /** The role /healthz reports ({@code leader}, {@code standby}, …), or {@code ?} when it does not answer. */
+  public String role() {
+    try {
+      java.net.http.HttpResponse<String> r = HTTP.send(
+          java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+              .timeout(java.time.Duration.ofMillis(500)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      java.util.regex.Matcher m = ROLE.matcher(r.body());
+      return m.find() ? m.group(1) : "?";
+    } catch (IOException e) {
+      return "?";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "?";
+    }
+  }
+
   public boolean serving() {
     return upgradeStatus() == 101;
   }
@@ -122,6 +145,22 @@ public final class EchoProcess implements AutoCloseable {
 
   public String output() throws IOException {
     return Files.readString(log);
+  }
+
+  /**
+   * When this test JVM runs under JaCoCo (Failsafe with prepare-agent-integration), the instances do too,
+   * writing to target/coverage-it/, which the merged coverage report picks up. A SIGKILLed one writes nothing.
+   */
+  private static List<String> coverageAgent(String id) {
+    for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("-javaagent:") && arg.contains("jacoco")) {
+        int eq = arg.indexOf('=');
+        String agentJar = arg.substring("-javaagent:".length(), eq > 0 ? eq : arg.length());
+        Path exec = Path.of("target", "coverage-it", id + ".exec").toAbsolutePath();
+        return List.of("-javaagent:" + agentJar + "=destfile=" + exec);
+      }
+    }
+    return List.of();
   }
 
   private static int freePort() throws IOException {

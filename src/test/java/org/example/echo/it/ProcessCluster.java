@@ -28,7 +28,10 @@ final class ProcessCluster implements AutoCloseable {
     return this;
   }
 
-  /** Waits until exactly one live instance accepts upgrades and every other live one answers 503. */
+  /**
+   * Waits until exactly one live instance accepts upgrades and every other live one answers 503 and reports
+   * {@code standby} (it has a session and watches the key), so measurements start from a settled cluster.
+   */
   EchoProcess awaitSingleLeader(Duration atMost) {
     AtomicReference<EchoProcess> leader = new AtomicReference<>();
     await("exactly one of " + instances + " serving").atMost(atMost).pollInterval(Duration.ofMillis(20))
@@ -38,7 +41,7 @@ final class ProcessCluster implements AutoCloseable {
             int status = p.upgradeStatus();
             if (status == 101) {
               serving.add(p);
-            } else if (status != 503) {
+            } else if (status != 503 || !p.role().equals("standby")) {
               return false;
             }
           }
