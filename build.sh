@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# Builds target/echo-service.jar with the version from git embedded (shown by --version and /healthz).
+# Builds target/echo-service.jar with the version from git embedded (shown by --version and /healthz), and the
+# container image echo-service:latest when a Docker daemon answers.
 # Usage: ./build.sh            (from any directory)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
+source scripts/lib.sh
+version_args
 
-git_or() { git "$@" 2>/dev/null || echo unknown; }
-describe=$(git_or describe --tags --always --dirty)
-branch=$(git_or rev-parse --abbrev-ref HEAD)
-commit=$(git_or rev-parse --short=12 HEAD)
-if [ -n "$(git status --porcelain 2>/dev/null)" ]; then dirty=true; else dirty=false; fi
-built=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-
-echo "build.sh: building target/echo-service.jar (version $describe, branch $branch, dirty=$dirty)"
-mvn -B -q package -DskipTests \
-  -Dbuild.gitDescribe="$describe" -Dbuild.gitBranch="$branch" -Dbuild.gitCommit="$commit" \
-  -Dbuild.gitDirty="$dirty" -Dbuild.time="$built"
+echo "build.sh: building target/echo-service.jar (version $VERSION_DESCRIBE)"
+mvn -B -q package -DskipTests "${VERSION_ARGS[@]}"
 echo "build.sh: $(java -jar target/echo-service.jar --version)"
+
+if docker info >/dev/null 2>&1; then
+  echo "build.sh: building image echo-service:latest from ${JRE_IMAGE:-eclipse-temurin:17-jre}"
+  docker build -q -f docker/Dockerfile --build-arg "JRE_IMAGE=${JRE_IMAGE:-eclipse-temurin:17-jre}" \
+    -t echo-service:latest . >/dev/null
+else
+  echo "build.sh: no Docker daemon answers; image not built (docker-compose up will build it)"
+fi

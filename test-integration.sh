@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Everything ./test.sh does, then the integration tests: Failsafe *IT against a real Consul in Docker
-# (Testcontainers; image from CONSUL_IMAGE, default hashicorp/consul:1.20) and real JVMs of the built jar,
-# then the compose phase (scripts/compose-e2e.sh) when present.
-# Usage: ./test-integration.sh [extra Maven arguments]       (from any directory; needs Docker)
-# On this build machine first: eval "$(../shared/offline-docker/setup.sh)"
+# The whole pyramid: everything ./test.sh does; then the integration tests (Failsafe *IT: a real Consul in
+# Docker via Testcontainers, real JVMs of the built jar); then the compose phase (scripts/compose-e2e.sh: the
+# docker-compose stack, end-to-end and failover tests through nginx); then coverage from all of them merged,
+# with the gate from the pom. Ends with a summary.
+# Usage: ./test-integration.sh [extra Maven arguments]    (from any directory; needs Docker, ./build.sh first)
+# On the project's build machines first: eval "$(../shared/offline-docker/setup.sh)"
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/lib.sh
+version_args
 
 started=$SECONDS
 # Tag what this run starts, so the trap removes exactly that (no Ryuk here: tests stop what they start,
@@ -14,13 +16,12 @@ started=$SECONDS
 export ECHO_IT_RUN="it-$$-$RANDOM"
 cleanup() {
   local status=$?
-  local left
+  local left pids
   left=$(docker ps -aq --filter "label=echo.it.run=$ECHO_IT_RUN" 2>/dev/null || true)
   if [ -n "$left" ]; then
     echo "test-integration.sh: removing leftover containers of $ECHO_IT_RUN"
     docker rm -f $left >/dev/null 2>&1 || true
   fi
-  local pids
   pids=$(pgrep -f -- "-Decho.it.run=$ECHO_IT_RUN" 2>/dev/null || true)
   if [ -n "$pids" ]; then
     echo "test-integration.sh: stopping leftover service processes of $ECHO_IT_RUN"
@@ -35,21 +36,54 @@ if ! docker info >/dev/null 2>&1; then
   echo "test-integration.sh: no Docker engine reachable (on the build machine: eval \"\$(../shared/offline-docker/setup.sh)\")"
   exit 1
 fi
+[ -f target/echo-service.jar ] || { echo "test-integration.sh: run ./build.sh first"; exit 1; }
 
-echo "test-integration.sh: 1/3 ./test.sh (unit + component tests)"
+phases=()
+phase_done() { phases+=("$(printf '%-28s %4d s' "$1" "$((SECONDS - $2))")"); }
+
+t=$SECONDS
+echo "test-integration.sh: 1/4 ./test.sh (unit + component tests)"
 ./test.sh "$@"
+phase_done "unit + component" "$t"
 
-echo "test-integration.sh: 2/3 integration tests (mvn verify -Pintegration; Consul image ${CONSUL_IMAGE:-hashicorp/consul:1.20})"
-mvn -B verify -Pintegration -DskipUTs=true "$@" | tee target/integration.log \
-  | grep -E '^\[(ERROR|WARNING)\]|Tests run:|BUILD|\[measured\]' || true
+t=$SECONDS
+echo "test-integration.sh: 2/4 integration tests (mvn verify -Pintegration; Consul image ${CONSUL_IMAGE:-hashicorp/consul:1.20})"
+set +e
+mvn -B verify -Pintegration -DskipUTs=true "${VERSION_ARGS[@]}" "$@" | tee target/integration.log \
+  | grep -E '^\[(ERROR|WARNING)\]|Tests run:|BUILD|\[measured\]'
 status=${PIPESTATUS[0]}
+set -e
 print_test_counts target/failsafe-reports "integration"
 [ "$status" -eq 0 ] || { echo "test-integration.sh: integration tests FAILED (mvn exit $status; full log target/integration.log, service logs target/it-logs/)"; exit "$status"; }
+phase_done "integration (real Consul)" "$t"
 
-if [ -x scripts/compose-e2e.sh ]; then
-  echo "test-integration.sh: 3/3 compose phase (scripts/compose-e2e.sh)"
-  scripts/compose-e2e.sh
-else
-  echo "test-integration.sh: 3/3 compose phase: scripts/compose-e2e.sh not present, skipped"
+t=$SECONDS
+echo "test-integration.sh: 3/4 compose phase (scripts/compose-e2e.sh)"
+scripts/compose-e2e.sh
+phase_done "end-to-end (compose stack)" "$t"
+
+t=$SECONDS
+echo "test-integration.sh: 4/4 merged coverage (unit, component, integration, running containers)"
+set +e
+mvn -B -q -Pe2e jacoco:merge@merge-all jacoco:report@report-all jacoco:check@check-all > target/coverage.log 2>&1
+gate=$?
+set -e
+phase_done "coverage merge + gate" "$t"
+
+echo
+echo "==================== test-integration.sh summary ===================="
+print_test_counts target/surefire-reports "unit + component"
+print_test_counts target/failsafe-reports "integration"
+print_test_counts target/e2e-reports "end-to-end"
+echo "phases:"
+printf '  %s\n' "${phases[@]}"
+echo "measured:"
+grep -h -E '\[measured\]|MEASURED' target/integration.log target/e2e.log 2>/dev/null | sed -E 's/^.*(\[measured\]|MEASURED) */  /' || true
+print_coverage target/site/jacoco-merged/jacoco.csv "merged"
+echo "total: $((SECONDS - started)) s"
+if [ "$gate" -ne 0 ]; then
+  grep -E 'Coverage checks have not been met|lines covered ratio' target/coverage.log || tail -20 target/coverage.log
+  echo "test-integration.sh: FAILED: merged line coverage is below the gate in pom.xml (coverage.minimum)"
+  exit "$gate"
 fi
-echo "test-integration.sh: passed in $((SECONDS - started)) s"
+echo "test-integration.sh: passed"

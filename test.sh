@@ -5,13 +5,16 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/lib.sh
+version_args
 
 started=$SECONDS
-echo "test.sh: unit + component tests (mvn verify, integration tests skipped)"
-mvn -B verify -DskipITs "$@" | tee target-test.log | grep -E '^\[(ERROR|WARNING)\]|Tests run:|BUILD' || true
+mkdir -p target
+echo "test.sh: unit + component tests (mvn verify, integration tests skipped); full log target/test.log"
+set +e
+mvn -B verify -DskipITs "${VERSION_ARGS[@]}" "$@" | tee target/test.log | grep -E '^\[(ERROR|WARNING)\]|Tests run:|BUILD'
 status=${PIPESTATUS[0]}
-rm -f target-test.log
-[ "$status" -eq 0 ] || { echo "test.sh: FAILED (mvn exit $status)"; exit "$status"; }
+set -e
+[ "$status" -eq 0 ] || { echo "test.sh: FAILED (mvn exit $status; full log target/test.log)"; exit "$status"; }
 
 print_test_counts target/surefire-reports "unit + component"
 print_coverage target/site/jacoco/jacoco.csv "unit + component"

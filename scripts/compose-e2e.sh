@@ -40,12 +40,14 @@ consul_addr=$(compose port consul 8500)
 echo "compose-e2e: nginx at $nginx_addr, Consul at $consul_addr"
 await "a leader behind nginx" 60 bash -c "curl -sf http://$nginx_addr/healthz | grep -q '\"role\":\"leader\"'"
 
-echo "compose-e2e: end-to-end tests"
+echo "compose-e2e: end-to-end tests; full log target/e2e.log"
+set +e
 mvn -B -Pe2e failsafe:integration-test@e2e failsafe:verify@e2e \
   -De2e.compose="${COMPOSE[*]}" -De2e.project="$project" \
   -De2e.nginx="$nginx_addr" -De2e.consul="$consul_addr" \
-  | grep -E '^\[(ERROR|WARNING)\]|Tests run:|BUILD|MEASURED' || true
+  | tee target/e2e.log | grep -E '^\[(ERROR|WARNING)\]|Tests run:|BUILD|MEASURED'
 status=${PIPESTATUS[0]}
+set -e
 
 echo "compose-e2e: stopping replicas gracefully so they write their coverage"
 compose stop -t 20 echo1 echo2 >/dev/null 2>&1 || true

@@ -57,3 +57,16 @@ await() {
   echo "timed out after ${seconds} s waiting for: $what" >&2
   return 1
 }
+
+# version_args: sets VERSION_ARGS, the Maven properties that embed the git version in the jar, so every script
+# that packages the jar (build.sh, and the verify runs of the test scripts) produces the same one.
+version_args() {
+  local describe branch commit dirty
+  describe=$(git describe --tags --always --dirty 2>/dev/null || echo unknown)
+  branch=$(git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)
+  commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+  if [ -n "$(git status --porcelain 2>/dev/null)" ]; then dirty=true; else dirty=false; fi
+  VERSION_ARGS=(-Dbuild.gitDescribe="$describe" -Dbuild.gitBranch="$branch" -Dbuild.gitCommit="$commit"
+    -Dbuild.gitDirty="$dirty" -Dbuild.time="$(date -u +%Y-%m-%dT%H:%M:%SZ)")
+  VERSION_DESCRIBE=$describe
+}

@@ -2,16 +2,11 @@ package org.example.echo;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.example.echo.config.BuildInfo;
 import org.example.echo.config.ConsulOptions;
 import org.example.echo.config.ServerOptions;
 import org.example.echo.logging.LoggingSetup;
-import org.example.echo.process.TerminationSignals;
-import org.example.echo.ws.EchoServer;
-import org.example.echo.ws.RoleStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -39,7 +34,15 @@ public final class Main implements Callable<Integer> {
   @Mixin ConsulOptions consul;
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    int status;
+    try {
+      status = run(args);
+    } catch (Throwable t) { // an Error must still end the process: Jetty's threads are not daemons
+      System.err.println("echo-service: fatal: " + t);
+      t.printStackTrace();
+      status = 1;
+    }
+    System.exit(status);
   }
 
   /** Runs the command line and returns the exit status; tests call it in-process. */
@@ -72,23 +75,7 @@ public final class Main implements Callable<Integer> {
     if (!options.standalone()) {
       return ConsulMode.run(options.toSettings(build.version()), consul, SHUTDOWN_GRACE);
     }
-
-    Instant started = Instant.now();
-    EchoServer server = new EchoServer(options.toSettings(build.version()), () -> RoleStatus.standalone(started));
-    CountDownLatch terminate = new CountDownLatch(1);
-    TerminationSignals.onTerminate(terminate::countDown);
-    try {
-      server.start();
-    } catch (Exception e) {
-      log.error("cannot start: {}", e.toString());
-      server.shutdown(Duration.ZERO);
-      return 1;
-    }
-    server.gate().open();
-    terminate.await();
-    log.info("shutting down: closing {} connection(s) with 1001", server.openConnections());
-    server.shutdown(SHUTDOWN_GRACE);
-    return 0;
+    return StandaloneMode.run(options.toSettings(build.version()), SHUTDOWN_GRACE);
   }
 
   /** {@code --version}: what {@code ./build.sh} embedded from git. */
