@@ -16,9 +16,9 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 /**
  * One connection of a check: its state, handshake time and (with --echo) one echo round trip. All transitions
  * are compare-and-set so that late Jetty callbacks (an open after our dial timeout, a close after our own close)
- * cannot double count.
+ * cannot double count. Public only because Jetty invokes the listener methods reflectively.
  */
-final class CheckedConnection implements Session.Listener.AutoDemanding {
+public final class CheckedConnection implements Session.Listener.AutoDemanding {
 
   /** What the check needs to hear about, each at most once per connection. */
   interface Events {

@@ -212,8 +212,8 @@ public final class Probe implements AutoCloseable {
     }
   }
 
-  /** One connection that sends one text and waits for it to come back. */
-  private static final class EchoOnce implements Session.Listener.AutoDemanding {
+  /** One connection that sends one text and waits for it to come back. Public for Jetty's reflection. */
+  public static final class EchoOnce implements Session.Listener.AutoDemanding {
     private final String payload;
     private final CompletableFuture<Void> reply = new CompletableFuture<>();
     private volatile Session session;
