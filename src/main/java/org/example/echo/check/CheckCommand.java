@@ -69,6 +69,12 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--echo", description = "Verify one echo on every connection")
   boolean echo;
 
+  @Option(names = "--load", defaultValue = "0", paramLabel = "<s>", description = "After the hold, run closed-loop echo on every connection for this many seconds and report msgs/s and latency percentiles (default ${DEFAULT-VALUE}: none)")
+  int loadSeconds;
+
+  @Option(names = "--message-size", defaultValue = "32", paramLabel = "<bytes>", description = "Text size of each --load message (default ${DEFAULT-VALUE})")
+  int messageSize;
+
   @Option(names = "--source-addresses", paramLabel = "<N>", description = "Spread dials over the source addresses 127.0.0.1..127.0.0.N (loopback targets only), for more than ~28,000 connections")
   Integer sourceAddresses;
 
@@ -120,6 +126,8 @@ public final class CheckCommand implements Callable<Integer> {
     atLeast(dialTimeoutMillis, 1, "--dial-timeout");
     atLeast(intervalSeconds, 1, "--interval");
     atLeast(holdSeconds, 0, "--hold");
+    atLeast(loadSeconds, 0, "--load");
+    atLeast(messageSize, 1, "--message-size");
     OptionalLong headroom = FileLimit.headroom();
     if (headroom.isPresent() && connections + FileLimit.RESERVE > headroom.getAsLong()) {
       throw invalid("--connections", connections + " connections need about " + (connections + FileLimit.RESERVE)
@@ -134,6 +142,8 @@ public final class CheckCommand implements Callable<Integer> {
         Duration.ofSeconds(intervalSeconds),
         Duration.ofSeconds(holdSeconds),
         echo,
+        Duration.ofSeconds(loadSeconds),
+        messageSize,
         sourceAddresses(url),
         verbose);
   }

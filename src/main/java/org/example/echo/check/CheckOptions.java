@@ -15,6 +15,8 @@ import java.util.List;
  * @param interval pause between two status lines
  * @param hold how long to keep all connections open once established
  * @param echo whether to verify one echo on every connection
+ * @param load how long to run closed-loop echo on every connection after the hold; zero for none
+ * @param messageSize bytes of text in each load message
  * @param sourceAddresses local addresses to spread the dials over; empty for the OS's choice
  * @param verbose whether to print per-connection details to stderr
  */
@@ -26,6 +28,8 @@ public record CheckOptions(
     Duration interval,
     Duration hold,
     boolean echo,
+    Duration load,
+    int messageSize,
     List<InetAddress> sourceAddresses,
     boolean verbose) {
 

@@ -1,12 +1,12 @@
 package org.example.echo.check;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -14,51 +14,41 @@ import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
- * One connection of a check: its state, handshake time and (with --echo) one echo round trip. All transitions
- * are compare-and-set so that late Jetty callbacks (an open after our dial timeout, a close after our own close)
- * cannot double count. Public only because Jetty invokes the listener methods reflectively.
+ * One connection of a check: its state, handshake time and echoes. State transitions are compare-and-set so that
+ * late Jetty callbacks (an open after our dial timeout, a close after our own close) cannot double count. Public
+ * only because Jetty invokes the listener methods reflectively.
  */
 public final class CheckedConnection implements Session.Listener.AutoDemanding {
 
-  /** What the check needs to hear about, each at most once per connection. */
-  interface Events {
-    /** The dial ended: established or failed. */
-    void dialSettled(CheckedConnection connection);
-
-    /** The echo ended: received, failed, or will never happen because the dial failed. */
-    void echoSettled(CheckedConnection connection);
-
-    /** Verbose detail, one line. */
+  /** Verbose detail, one line per event. */
+  interface Details {
     void detail(String line);
   }
 
   private final int id;
-  private final boolean echo;
-  private final String payload;
-  private final Events events;
+  private final Details details;
   private final AtomicReference<ConnectionState> state = new AtomicReference<>(ConnectionState.NOT_INITIATED);
-  private final AtomicBoolean dialSettled = new AtomicBoolean();
-  private final AtomicBoolean echoSettled = new AtomicBoolean();
-  private final AtomicBoolean closingByUs = new AtomicBoolean();
-  private volatile long dialStartNanos;
-  private volatile long handshakeNanos = -1;
-  private volatile long echoSentNanos;
-  private volatile long echoNanos = -1;
-  private volatile String problem = "";
-  private volatile Session session;
+  /** Completes when the dial ends, established or not. */
+  private final CompletableFuture<Void> dialed = new CompletableFuture<>();
   /** Completes when the session is gone, however it went. */
   private final CompletableFuture<Void> gone = new CompletableFuture<>();
+  private volatile boolean closingByUs;
+  private volatile long dialStartNanos;
+  private volatile long establishedAtNanos;
+  private volatile long handshakeNanos = -1;
+  private volatile String problem = "";
+  private volatile Session session;
+  private volatile PendingEcho pendingEcho;
 
-  CheckedConnection(int id, boolean echo, Events events) {
+  CheckedConnection(int id, Details details) {
     this.id = id;
-    this.echo = echo;
-    this.payload = "check " + id;
-    this.events = events;
+    this.details = details;
   }
 
-  void dial(WebSocketClient client, URI uri, Duration timeout) {
+  /** Starts dialling; the returned future completes when the dial ends either way, never exceptionally. */
+  CompletableFuture<Void> dial(WebSocketClient client, URI uri, Duration timeout) {
     if (!state.compareAndSet(ConnectionState.NOT_INITIATED, ConnectionState.DIALING)) {
-      return;
+      return dialed;
     }
     dialStartNanos = System.nanoTime();
     ClientUpgradeRequest request = new ClientUpgradeRequest(uri);
@@ -67,67 +57,87 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
       // Our own timeout as well as Jetty's: it bounds the whole dial, including time queued in the client.
       CompletableFuture<?> unused =
           client
-          .connect(this, request)
-          .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .whenComplete(
-              (session, failure) -> {
-                if (failure != null) {
-                  failDial(describe(unwrap(failure), timeout));
-                }
-              });
-    } catch (java.io.IOException | RuntimeException e) {
+              .connect(this, request)
+              .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .whenComplete(
+                  (opened, failure) -> {
+                    if (failure != null) {
+                      failDial(describe(unwrap(failure), timeout));
+                    }
+                  });
+    } catch (IOException | RuntimeException e) {
       failDial(describe(e, timeout));
     }
+    return dialed;
   }
 
   @Override
-  public void onWebSocketOpen(Session openedSession) {
-    this.session = openedSession;
-    long elapsed = System.nanoTime() - dialStartNanos;
+  public void onWebSocketOpen(Session opened) {
+    long now = System.nanoTime();
+    this.session = opened;
     if (!state.compareAndSet(ConnectionState.DIALING, ConnectionState.ESTABLISHED)) {
       // The dial already timed out and was counted as an error; do not keep a connection we do not track.
-      openedSession.disconnect();
+      opened.disconnect();
       return;
     }
-    handshakeNanos = elapsed;
-    settleDial();
-    events.detail("connection " + id + " established in " + elapsed / 1_000 + " us");
-    if (echo) {
-      echoSentNanos = System.nanoTime();
-      openedSession.sendText(payload, Callback.from(() -> {}, t -> failEcho("sending the echo failed: " + t)));
+    establishedAtNanos = now;
+    handshakeNanos = now - dialStartNanos;
+    details.detail("connection " + id + " established in " + handshakeNanos / 1_000 + " us");
+    dialed.complete(null);
+  }
+
+  /**
+   * Sends {@code text} and completes with the round trip in nanoseconds when a reply ending with it arrives (our
+   * server answers "echo: text", a plain echo server "text"). One echo at a time per connection.
+   */
+  CompletableFuture<Long> echo(String text) {
+    Session current = session;
+    CompletableFuture<Long> reply = new CompletableFuture<>();
+    if (current == null || state.get() != ConnectionState.ESTABLISHED) {
+      reply.completeExceptionally(new IOException("not established"));
+      return reply;
     }
+    PendingEcho pending = new PendingEcho(text, System.nanoTime(), reply);
+    pendingEcho = pending;
+    current.sendText(text, Callback.from(() -> {}, reply::completeExceptionally));
+    if (state.get() != ConnectionState.ESTABLISHED) {
+      reply.completeExceptionally(new IOException(problem));
+    }
+    return reply;
   }
 
   @Override
   public void onWebSocketText(String message) {
-    // Any echo server: ours answers "echo: <text>", a plain one answers "<text>".
-    if (echo && message.endsWith(payload) && echoSettled.compareAndSet(false, true)) {
-      echoNanos = System.nanoTime() - echoSentNanos;
-      events.echoSettled(this);
+    PendingEcho pending = pendingEcho;
+    if (pending != null && message.endsWith(pending.text())) {
+      pending.reply().complete(System.nanoTime() - pending.sentNanos());
     }
   }
 
   @Override
   public void onWebSocketClose(int statusCode, String reason, Callback callback) {
     callback.succeed();
-    gone.complete(null);
     peerGone("closed by the peer: " + statusCode + (reason == null || reason.isEmpty() ? "" : " " + reason));
+    gone.complete(null);
   }
 
   @Override
   public void onWebSocketError(Throwable cause) {
-    gone.complete(null);
     peerGone("connection failed: " + cause);
+    gone.complete(null);
   }
 
   private void peerGone(String why) {
-    if (closingByUs.get()) {
+    if (closingByUs) {
       return;
     }
     if (state.compareAndSet(ConnectionState.ESTABLISHED, ConnectionState.CLOSED)) {
       problem = why;
-      events.detail("connection " + id + " " + why);
-      failEcho("closed before the echo arrived");
+      details.detail("connection " + id + " " + why);
+      PendingEcho pending = pendingEcho;
+      if (pending != null) {
+        pending.reply().completeExceptionally(new IOException(why));
+      }
     } else if (state.get() == ConnectionState.DIALING) {
       failDial(why);
     }
@@ -136,30 +146,17 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
   private void failDial(String why) {
     if (state.compareAndSet(ConnectionState.DIALING, ConnectionState.ERROR)) {
       problem = why;
-      events.detail("connection " + id + " failed: " + why);
-      settleDial();
-      failEcho("not established");
+      details.detail("connection " + id + " failed: " + why);
+      dialed.complete(null);
     }
   }
 
-  private void settleDial() {
-    if (dialSettled.compareAndSet(false, true)) {
-      events.dialSettled(this);
+  /** Records why an echo on this established connection failed, for the verdict. */
+  void echoFailed(String why) {
+    if (state.get() == ConnectionState.ESTABLISHED) {
+      problem = why;
+      details.detail("connection " + id + " echo failed: " + why);
     }
-  }
-
-  private void failEcho(String why) {
-    if (echo && echoSettled.compareAndSet(false, true)) {
-      if (state.get() == ConnectionState.ESTABLISHED) {
-        problem = why;
-      }
-      events.echoSettled(this);
-    }
-  }
-
-  /** Marks a pending echo as failed because the check stopped waiting for it. */
-  void echoTimedOut(Duration waited) {
-    failEcho("no echo within " + waited.toMillis() + " ms");
   }
 
   /**
@@ -167,7 +164,7 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
    * handshake is done, at once if there is nothing to close.
    */
   CompletableFuture<Void> close() {
-    closingByUs.set(true);
+    closingByUs = true;
     Session current = session;
     if (current == null || !current.isOpen()) {
       return CompletableFuture.completedFuture(null);
@@ -189,23 +186,29 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
     return handshakeNanos;
   }
 
-  /** Echo round trip in nanoseconds, or -1 if no echo arrived. */
-  long echoNanos() {
-    return echoNanos;
+  long dialStartNanos() {
+    return dialStartNanos;
   }
 
-  /** Why this connection failed, closed, or missed its echo; empty if none of that happened. */
+  /** When the handshake completed (System.nanoTime), if it did. */
+  long establishedAtNanos() {
+    return establishedAtNanos;
+  }
+
+  /** Why this connection failed, closed, or missed an echo; empty if none of that happened. */
   String problem() {
     return problem;
   }
 
-  private static Throwable unwrap(Throwable failure) {
+  private record PendingEcho(String text, long sentNanos, CompletableFuture<Long> reply) {}
+
+  static Throwable unwrap(Throwable failure) {
     return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 
-  private static String describe(Throwable failure, Duration timeout) {
+  static String describe(Throwable failure, Duration timeout) {
     if (failure instanceof TimeoutException) {
-      return "no handshake within the dial timeout of " + timeout.toMillis() + " ms";
+      return "no answer within " + timeout.toMillis() + " ms";
     }
     String message = failure.getMessage();
     return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
