@@ -21,6 +21,8 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 final class ClientPool implements AutoCloseable {
   /** Two cores: more threads only add context switches; callbacks here are short and never block. */
   private static final int MAX_THREADS = 8;
+  /** Enough to keep a loopback server's accept queue busy, small enough that pool scans stay cheap. */
+  private static final int HANDSHAKES_IN_FLIGHT = 256;
 
   private final QueuedThreadPool threads;
   private final ScheduledExecutorScheduler scheduler;
@@ -70,9 +72,10 @@ final class ClientPool implements AutoCloseable {
     HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
     http.setExecutor(threads);
     http.setScheduler(scheduler);
-    // Every upgrade takes its own HTTP connection out of the pool; the defaults (64 per destination, 1024
-    // queued) would queue or reject the rest of a burst of dials.
-    http.setMaxConnectionsPerDestination(Math.max(64, connections));
+    // An upgraded connection leaves the HTTP pool, so the pool only holds handshakes in flight; but each new
+    // request scans the whole pool, so a pool as large as a burst of -s 0 dials costs O(n^2). Cap the handshakes
+    // in flight and queue the rest (the dial timeout covers time in the queue).
+    http.setMaxConnectionsPerDestination(HANDSHAKES_IN_FLIGHT);
     http.setMaxRequestsQueuedPerDestination(Math.max(1024, connections));
     http.setFollowRedirects(false);
     WebSocketClient client = new WebSocketClient(http);

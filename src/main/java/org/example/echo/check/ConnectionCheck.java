@@ -49,6 +49,9 @@ public final class ConnectionCheck {
     }
     this.connections = List.copyOf(all);
     this.firstEchoNanos = new AtomicLongArray(options.connections());
+    for (int i = 0; i < options.connections(); i++) {
+      firstEchoNanos.set(i, -1);
+    }
   }
 
   /** Ends the check early (Ctrl-C): waits end, the summary is printed and every connection closed. */
