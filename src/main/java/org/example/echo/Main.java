@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.example.echo.check.CheckCommand;
+import org.example.echo.check.ProbeCommand;
 import org.example.echo.config.BuildInfo;
 import org.example.echo.config.ServerOptions;
 import org.example.echo.logging.LoggingSetup;
@@ -45,7 +47,9 @@ public final class Main implements Callable<Integer> {
   }
 
   static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new Main());
+    // Client tools ship in the same jar: `check` (N parallel connections) and `probe` (outage length).
+    CommandLine commandLine =
+        new CommandLine(new Main()).addSubcommand(new CheckCommand()).addSubcommand(new ProbeCommand());
     commandLine.setParameterExceptionHandler(Main::usageError);
     return commandLine;
   }

@@ -20,13 +20,17 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  */
 public final class CheckedConnection implements Session.Listener.AutoDemanding {
 
-  /** Verbose detail, one line per event. */
-  interface Details {
+  /** What the check hears from its connections. */
+  interface Events {
+    /** Verbose detail, one line. */
     void detail(String line);
+
+    /** The peer (or the network) ended this established connection. */
+    void closedByPeer(CheckedConnection connection);
   }
 
   private final int id;
-  private final Details details;
+  private final Events events;
   private final AtomicReference<ConnectionState> state = new AtomicReference<>(ConnectionState.NOT_INITIATED);
   /** Completes when the dial ends, established or not. */
   private final CompletableFuture<Void> dialed = new CompletableFuture<>();
@@ -40,9 +44,9 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
   private volatile Session session;
   private volatile PendingEcho pendingEcho;
 
-  CheckedConnection(int id, Details details) {
+  CheckedConnection(int id, Events events) {
     this.id = id;
-    this.details = details;
+    this.events = events;
   }
 
   /** Starts dialling; the returned future completes when the dial ends either way, never exceptionally. */
@@ -82,7 +86,7 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
     }
     establishedAtNanos = now;
     handshakeNanos = now - dialStartNanos;
-    details.detail("connection " + id + " established in " + handshakeNanos / 1_000 + " us");
+    events.detail("connection " + id + " established in " + handshakeNanos / 1_000 + " us");
     dialed.complete(null);
   }
 
@@ -133,11 +137,12 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
     }
     if (state.compareAndSet(ConnectionState.ESTABLISHED, ConnectionState.CLOSED)) {
       problem = why;
-      details.detail("connection " + id + " " + why);
+      events.detail("connection " + id + " " + why);
       PendingEcho pending = pendingEcho;
       if (pending != null) {
         pending.reply().completeExceptionally(new IOException(why));
       }
+      events.closedByPeer(this);
     } else if (state.get() == ConnectionState.DIALING) {
       failDial(why);
     }
@@ -146,7 +151,7 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
   private void failDial(String why) {
     if (state.compareAndSet(ConnectionState.DIALING, ConnectionState.ERROR)) {
       problem = why;
-      details.detail("connection " + id + " failed: " + why);
+      events.detail("connection " + id + " failed: " + why);
       dialed.complete(null);
     }
   }
@@ -155,7 +160,7 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
   void echoFailed(String why) {
     if (state.get() == ConnectionState.ESTABLISHED) {
       problem = why;
-      details.detail("connection " + id + " echo failed: " + why);
+      events.detail("connection " + id + " echo failed: " + why);
     }
   }
 

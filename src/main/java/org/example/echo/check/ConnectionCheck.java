@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class ConnectionCheck {
   /** How often waits look at the stop signal; short enough that Ctrl-C feels immediate. */
   private static final Duration POLL = Duration.ofMillis(50);
+  /** Quiet time after which no more closures are expected to follow the first one. */
+  private static final Duration CLOSURES_SETTLE = Duration.ofMillis(250);
   /** Time given to the peers to answer our close frames before the clients are stopped. */
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
@@ -36,6 +38,8 @@ public final class ConnectionCheck {
   private final AtomicInteger echoFailures = new AtomicInteger();
   /** When the last connection became ready (established, and echoed with --echo); for the connect rate. */
   private final AtomicLong lastReadyNanos = new AtomicLong();
+  /** Completes when the first established connection is closed by the peer: the hold ends there. */
+  private final CompletableFuture<Void> firstClose = new CompletableFuture<>();
   private volatile boolean held;
   private volatile String loadReport = "";
 
@@ -43,9 +47,21 @@ public final class ConnectionCheck {
     this.options = options;
     this.out = out;
     this.err = err;
+    CheckedConnection.Events events =
+        new CheckedConnection.Events() {
+          @Override
+          public void detail(String line) {
+            ConnectionCheck.this.detail(line);
+          }
+
+          @Override
+          public void closedByPeer(CheckedConnection connection) {
+            firstClose.complete(null);
+          }
+        };
     List<CheckedConnection> all = new ArrayList<>(options.connections());
     for (int i = 0; i < options.connections(); i++) {
-      all.add(new CheckedConnection(i, this::detail));
+      all.add(new CheckedConnection(i, events));
     }
     this.connections = List.copyOf(all);
     this.firstEchoNanos = new AtomicLongArray(options.connections());
@@ -147,7 +163,13 @@ public final class ConnectionCheck {
       return;
     }
     out.println("Holding " + connections.size() + " connections for " + options.hold().toSeconds() + " s");
-    if (stop.await(options.hold())) {
+    // A closure already decides the verdict, so the hold ends there rather than making the user wait.
+    long deadline = System.nanoTime() + options.hold().toNanos();
+    awaitOrStop(firstClose, options.hold());
+    if (firstClose.isDone()) {
+      awaitClosuresSettle(deadline);
+    }
+    if (stop.isStopped() || firstClose.isDone()) {
       return;
     }
     held = true;
@@ -173,6 +195,18 @@ public final class ConnectionCheck {
       }
       awaitOrStop(
           CompletableFuture.allOf(echoes.toArray(CompletableFuture[]::new)), options.dialTimeout().plusSeconds(1));
+    }
+  }
+
+  /** A server dropping connections drops several at once; count them all before summing up. */
+  private void awaitClosuresSettle(long deadline) {
+    int closed = counts().closed();
+    while (System.nanoTime() < deadline && !stop.await(CLOSURES_SETTLE)) {
+      int now = counts().closed();
+      if (now == closed) {
+        return;
+      }
+      closed = now;
     }
   }
 
@@ -275,7 +309,7 @@ public final class ConnectionCheck {
     if (counts.closed() > 0) {
       return new CheckResult(counts, handshakes, echoStats, rate, false,
           counts.closed() + " of " + n + " connections were closed before the check ended"
-              + (held ? "" : " (during the hold or before it)") + "; first: " + firstProblem(ConnectionState.CLOSED));
+              + (held ? " (after the hold)" : "") + "; first: " + firstProblem(ConnectionState.CLOSED));
     }
     if (echoFailures.get() > 0) {
       return new CheckResult(counts, handshakes, echoStats, rate, false,
