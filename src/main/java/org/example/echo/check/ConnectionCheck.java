@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -110,16 +111,24 @@ public final class ConnectionCheck {
     }
   }
 
-  private List<CompletableFuture<Void>> dialAll(ClientPool clients) {
+  private List<CompletableFuture<Void>> dialAll(ClientPool clients) throws InterruptedException {
     List<CompletableFuture<Void>> readies = new ArrayList<>(connections.size());
+    // Dials wait here, not in the HTTP client's queue: the dial timeout then measures the dial alone, and the
+    // client's pool (scanned on every request) stays small.
+    Semaphore inFlight = new Semaphore(ClientPool.HANDSHAKES_IN_FLIGHT);
     for (CheckedConnection connection : connections) {
-      if (stop.isStopped()) {
-        break;
+      while (!inFlight.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (stop.isStopped()) {
+          return readies;
+        }
       }
-      readies.add(
-          connection
-              .dial(clients.client(connection.id()), options.uri(), options.dialTimeout())
-              .thenCompose(dialed -> firstEcho(connection)));
+      if (stop.isStopped()) {
+        return readies;
+      }
+      CompletableFuture<Void> dialed =
+          connection.dial(clients.client(connection.id()), options.uri(), options.dialTimeout());
+      CompletableFuture<?> unused = dialed.whenComplete((ignored, failure) -> inFlight.release());
+      readies.add(dialed.thenCompose(ignored -> firstEcho(connection)));
       if (!options.sleep().isZero() && stop.await(options.sleep())) {
         break;
       }
