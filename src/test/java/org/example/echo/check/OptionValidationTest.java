@@ -37,11 +37,11 @@ class OptionValidationTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "--interval 50 ws://127.0.0.1:1/               | '--interval': '50' is not a duration",
+        "--interval 50x ws://127.0.0.1:1/              | '--interval': '50x' is not a duration",
         "--interval 0ms ws://127.0.0.1:1/              | '--interval': must be positive",
         "--duration 0s ws://127.0.0.1:1/               | '--duration'",
         "--timeout soon ws://127.0.0.1:1/              | '--timeout'",
-        "--max-outage 3 ws://127.0.0.1:1/              | '--max-outage'",
+        "--max-outage 3d ws://127.0.0.1:1/             | '--max-outage'",
         "ftp://127.0.0.1:1/                            | '<ws-url>'",
       })
   void probeRefusesBadOptions(String args, String expected) {
