@@ -86,7 +86,8 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
     }
     establishedAtNanos = now;
     handshakeNanos = now - dialStartNanos;
-    events.detail("connection " + id + " established in " + handshakeNanos / 1_000 + " us");
+    events.detail(
+        "connection " + id + " established in " + handshakeNanos / 1_000 + " us from " + opened.getLocalSocketAddress());
     dialed.complete(null);
   }
 

@@ -91,6 +91,18 @@ class CheckAgainstEchoServerTest {
         .endsWith("OK: all 4 connections established, load run completed\n");
   }
 
+  @Test
+  void sourceAddressesSpreadTheDials() {
+    CliRun run = CliRun.of(new CheckCommand(), "-c", "6", "-s", "0", "-v", "--source-addresses", "3", "--echo", url);
+
+    assertThat(run.exitCode()).isZero();
+    for (String source : List.of("/127.0.0.1:", "/127.0.0.2:", "/127.0.0.3:")) {
+      assertThat(run.err().lines().filter(line -> line.contains(" established in ") && line.contains(source)))
+          .as("connections from %s", source)
+          .hasSize(2);
+    }
+  }
+
   private CheckOptions options(int connections, Duration hold) {
     return new CheckOptions(URI.create(url), connections, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1),
         hold, false, Duration.ZERO, 32, List.of(), false);
