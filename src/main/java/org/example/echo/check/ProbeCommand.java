@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
           + " (within --timeout), then closes. Attempts never overlap; a slow attempt skips the ticks it missed.",
       "An outage runs from the start of the first failed attempt to the start of the next successful one; each is"
           + " printed when it ends, the longest at the end.",
-      "Exit 0 if the longest outage is at most --max-outage, 1 otherwise, 2 for bad options. Ctrl-C stops early"
+      "Exit 0 if the endpoint answered at least once and the longest outage is at most --max-outage, 1 otherwise,"
+          + " 2 for bad options. Ctrl-C stops early"
           + " and prints the summary."
     })
 public final class ProbeCommand implements Callable<Integer> {
@@ -97,16 +99,21 @@ public final class ProbeCommand implements Callable<Integer> {
     }
   }
 
-  private int report(ProbeResult result, PrintWriter out, PrintWriter err) {
+  int report(ProbeResult result, PrintWriter out, PrintWriter err) {
     result.outages().stream().filter(Outage::ongoing).forEach(o -> out.println(o.format()));
     out.println("--- " + url + " probe statistics ---");
     out.println("Attempts: " + result.attempts() + ", Succeeded: " + (result.attempts() - result.failedAttempts())
         + ", Failed: " + result.failedAttempts() + ", Outages: " + result.outages().size());
     Optional<Outage> longest = result.longest();
-    out.println("Longest outage: " + longest.map(o -> Durations.format(o.length()) + " from " + o.start() + " to "
-        + o.end() + " (" + o.failedAttempts() + " failed attempts)").orElse("none"));
+    out.println("Longest outage: " + longest.map(o -> Durations.format(o.length()) + " from "
+        + o.start().truncatedTo(ChronoUnit.MILLIS) + " to " + o.end().truncatedTo(ChronoUnit.MILLIS) + " (" + o.failedAttempts() + " failed attempts)").orElse("none"));
     if (result.attempts() == 0) {
       err.println("FAILED: no attempt was made");
+      return 1;
+    }
+    if (result.failedAttempts() == result.attempts()) {
+      // A wrong URL must not pass just because the run was shorter than --max-outage.
+      err.println("FAILED: the endpoint never answered in " + result.attempts() + " attempts");
       return 1;
     }
     Duration worst = longest.map(Outage::length).orElse(Duration.ZERO);

@@ -47,13 +47,12 @@ class UnreachableEndpointTest {
   }
 
   @Test
-  void probeCommandFailsWhenTheWholeRunIsAnOutage() {
+  void probeCommandFailsWhenTheEndpointNeverAnswersEvenWithinMaxOutage() {
     String url = "ws://127.0.0.1:" + ClosedPort.find() + "/";
 
-    CliRun run = CliRun.of(new ProbeCommand(), "--interval", "20ms", "--duration", "300ms", "--max-outage", "100ms", url);
+    CliRun run = CliRun.of(new ProbeCommand(), "--interval", "20ms", "--duration", "200ms", "--max-outage", "1m", url);
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).contains("(still down when probing stopped)").contains("Longest outage: ");
-    assertThat(run.err()).startsWith("FAILED: longest outage ").contains("exceeds --max-outage 100 ms");
+    assertThat(run.err()).matches("FAILED: the endpoint never answered in [1-9][0-9]* attempts\\n");
   }
 }
