@@ -3,6 +3,8 @@ package org.example.echo;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.example.echo.check.CheckCommand;
+import org.example.echo.check.ProbeCommand;
 import org.example.echo.config.BuildInfo;
 import org.example.echo.config.ConsulOptions;
 import org.example.echo.config.ServerOptions;
@@ -51,7 +53,9 @@ public final class Main implements Callable<Integer> {
   }
 
   static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new Main());
+    // Client tools ship in the same jar: `check` (N parallel connections) and `probe` (outage length).
+    CommandLine commandLine =
+        new CommandLine(new Main()).addSubcommand(new CheckCommand()).addSubcommand(new ProbeCommand());
     commandLine.setParameterExceptionHandler(Main::usageError);
     return commandLine;
   }

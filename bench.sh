@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Benchmark of one standalone instance on this machine, driven by the `check` tool from the same jar.
+# Prints a Markdown table (date, machine, load) comparing each figure with the target from issue 5.
+#   ./bench.sh                     # all figures, ~3 minutes on 2 busy cores
+#   BENCH_IDLE=5000 ./bench.sh     # fewer idle connections (default 19000)
+# Client and server share the cores, as the targets assume. The server gets a long idle timeout so the held
+# connections outlive the slow part of the run; nothing else about it is tuned here.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+jar="$here/target/echo-service.jar"
+idle_connections="${BENCH_IDLE:-19000}"
+rate_connections="${BENCH_RATE_CONNECTIONS:-5000}"
+load_seconds="${BENCH_LOAD_SECONDS:-10}"
+
+if [[ ! -f "$jar" ]]; then
+  echo "bench.sh: $jar not found; build it first: (cd $here && ./build.sh)" >&2
+  exit 2
+fi
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+check() { java -jar "$jar" check -y -s 0 -i 5 "$@"; }
+# The value after "label" in the file, e.g. field "= " gets "7123" from "… = 7123 connections/s".
+after() { sed -n "s/.*$2\([0-9.]*\).*/\1/p" "$1" | tail -1; }
+
+started_load="$(load_average)"
+java -Xms512m -Xmx512m -jar "$jar" --standalone --host 127.0.0.1 --port 0 --idle-timeout 10m \
+  >"$work/server.log" 2>&1 &
+server_pid=$!
+port=""
+for _ in $(seq 1 300); do
+  port="$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -1)"
+  [[ -n "$port" ]] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+[[ -n "$port" ]] || { echo "bench.sh: the server did not start within 30 s" >&2; exit 1; }
+url="ws://127.0.0.1:$port/"
+echo "server pid $server_pid on $url; warming up both sides" >&2
+
+# Warm-up: JIT on both sides, buffers and pools filled; RSS is measured from here.
+check -c 2000 --echo "$url" >"$work/warmup.txt" 2>&1 || true
+check -c 50 --load 3 "$url" >>"$work/warmup.txt" 2>&1 || true
+
+echo "connect + first echo: $rate_connections connections" >&2
+check -c "$rate_connections" --echo "$url" >"$work/rate.txt" 2>&1 || true
+rate="$(after "$work/rate.txt" 's = ')"
+
+echo "closed-loop echo: 50 connections, 32-byte messages, $load_seconds s" >&2
+check -c 50 --load "$load_seconds" --message-size 32 "$url" >"$work/load.txt" 2>&1 || true
+msgs="$(sed -n 's/.* echoes, \([0-9]*\) msgs\/s.*/\1/p' "$work/load.txt")"
+latencies="$(sed -n 's/.*p50\/p99\/p99.9\/max = \([^ ]*\).*/\1/p' "$work/load.txt")"
+p50="$(cut -d/ -f1 <<<"$latencies")"
+p99="$(cut -d/ -f2 <<<"$latencies")"
+
+echo "idle: $idle_connections connections held, echo before and after" >&2
+rss_before="$(rss_kb)"
+check -c "$idle_connections" -d 60000 --echo --hold 15 "$url" >"$work/idle.txt" 2>&1 &
+check_pid=$!
+for _ in $(seq 1 3000); do
+  grep -q '^Holding' "$work/idle.txt" && break
+  kill -0 "$check_pid" 2>/dev/null || break
+  sleep 0.1
+done
+sleep 3 # let the server settle with every connection open
+rss_held="$(rss_kb)"
+idle_status=0
+wait "$check_pid" || idle_status=$?
+idle_verdict="$(grep -E '^(OK|FAILED):' "$work/idle.txt" | tail -1)"
+held="$(sed -n 's/^Total: [0-9]*, Dialing: [0-9]*, Established: \([0-9]*\),.*/\1/p' "$work/idle.txt" | tail -1)"
+per_connection_kb="$(awk -v a="$rss_before" -v b="$rss_held" -v n="$idle_connections" 'BEGIN {printf "%.1f", (b - a) / n}')"
+
+verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN {
+  if (v == "") { print "not measured"; exit }
+  ok = (dir == "min") ? (v + 0 >= t + 0) : (v + 0 <= t + 0); print ok ? "met" : "NOT met" }'; }
+
+cat <<TABLE
+
+## Benchmark: one standalone instance, $(date -u '+%Y-%m-%d %H:%M UTC')
+
+Machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(uname -sr), $(java -version 2>&1 | head -1).
+Server: \`java -Xms512m -Xmx512m -jar target/echo-service.jar --standalone --idle-timeout 10m\`; client: \`check\` from the same jar, same cores.
+Load average (1/5/15 min) at start: $started_load; at end: $(load_average).
+
+| figure | target | measured | |
+|---|---|---|---|
+| idle connections held, all echoing after a 15 s hold | 19,000 | ${held:-0} of $idle_connections (${idle_verdict:-no verdict}) | $([[ $idle_status -eq 0 && "$idle_connections" -ge 19000 ]] && echo met || echo "NOT met") |
+| memory per held connection (server RSS growth / connections, after warm-up) | ≤ 12 KB | ${per_connection_kb} KB ($((rss_before / 1024)) → $((rss_held / 1024)) MB) | $(verdict "$per_connection_kb" 12 max) |
+| connect + first echo rate ($rate_connections connections) | ≥ 7,000/s | ${rate:-?}/s | $(verdict "$rate" 7000 min) |
+| closed-loop echo, 50 connections, 32-byte text | ≥ 85,000 msgs/s | ${msgs:-?} msgs/s | $(verdict "$msgs" 85000 min) |
+| latency in that run, p50 / p99 | p99 ≤ 3.5 ms | ${p50:-?} / ${p99:-?} | $(verdict "${p99%ms}" 3.5 max) |
+| the same through nginx | report the overhead | not measured by this script (needs the compose stack) | |
+TABLE

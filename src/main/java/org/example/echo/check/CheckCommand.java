@@ -1,0 +1,221 @@
+package org.example.echo.check;
+
+import java.io.PrintWriter;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code check}: can one endpoint hold N parallel WebSocket connections? Modelled on tcpgoon. */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Opens N parallel WebSocket connections to <ws-url>, prints their states every interval and statistics at"
+          + " the end.",
+      "Exit 0 only if all were established (and echoed with --echo) and none was closed before the end;"
+          + " 1 with a one-line reason otherwise; 2 for bad options. Ctrl-C closes everything and prints the"
+          + " summary.",
+      "Confirmation is asked for more than 1000 connections only when stdin is a terminal; without one (scripts,"
+          + " CI) the check proceeds as if --assume-yes was given."
+    })
+public final class CheckCommand implements Callable<Integer> {
+  private static final int CONFIRM_ABOVE = 1000;
+  /** 127.0.0.1 .. 127.0.0.254. */
+  private static final int MAX_SOURCE_ADDRESSES = 254;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "<ws-url>", description = "ws:// or wss:// endpoint, e.g. ws://127.0.0.1:8080/")
+  URI url;
+
+  @Option(names = {"-c", "--connections"}, defaultValue = "100", description = "Connections to open (default ${DEFAULT-VALUE})")
+  int connections;
+
+  @Option(names = {"-s", "--sleep"}, defaultValue = "10", paramLabel = "<ms>", description = "Pause between dials, in ms (default ${DEFAULT-VALUE})")
+  int sleepMillis;
+
+  @Option(names = {"-d", "--dial-timeout"}, defaultValue = "5000", paramLabel = "<ms>", description = "Limit for one dial (TCP connect + upgrade) and for its echo, in ms (default ${DEFAULT-VALUE})")
+  int dialTimeoutMillis;
+
+  @Option(names = {"-i", "--interval"}, defaultValue = "1", paramLabel = "<s>", description = "Seconds between status lines (default ${DEFAULT-VALUE})")
+  int intervalSeconds;
+
+  @Option(names = {"-y", "--assume-yes"}, description = "Do not ask for confirmation")
+  boolean assumeYes;
+
+  @Option(names = {"-v", "--verbose"}, description = "Print per-connection details to stderr")
+  boolean verbose;
+
+  @Option(names = "--hold", defaultValue = "0", paramLabel = "<s>", description = "Seconds to keep all connections open once established (default ${DEFAULT-VALUE})")
+  int holdSeconds;
+
+  @Option(names = "--echo", description = "Verify one echo on every connection")
+  boolean echo;
+
+  @Option(names = "--load", defaultValue = "0", paramLabel = "<s>", description = "After the hold, run closed-loop echo on every connection for this many seconds and report msgs/s and latency percentiles (default ${DEFAULT-VALUE}: none)")
+  int loadSeconds;
+
+  @Option(names = "--message-size", defaultValue = "32", paramLabel = "<bytes>", description = "Text size of each --load message (default ${DEFAULT-VALUE})")
+  int messageSize;
+
+  @Option(names = "--source-addresses", paramLabel = "<N>", description = "Spread dials over the source addresses 127.0.0.1..127.0.0.N (loopback targets only), for more than ~28,000 connections")
+  Integer sourceAddresses;
+
+  @Override
+  public Integer call() throws Exception {
+    CheckOptions options = validate();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!confirmed(out)) {
+      err.println("FAILED: not confirmed; nothing was dialled");
+      return 1;
+    }
+    ConnectionCheck check = new ConnectionCheck(options, out, err);
+    CountDownLatch finished = new CountDownLatch(1);
+    // Ctrl-C / SIGTERM: end the waits, let run() print the summary and close, then let the JVM exit.
+    Thread hook = new Thread(() -> awaitAfterStop(check, finished), "ws-check-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return check.run().exitCode();
+    } finally {
+      finished.countDown();
+      removeHook(hook);
+    }
+  }
+
+  private static void awaitAfterStop(ConnectionCheck check, CountDownLatch finished) {
+    check.stop();
+    try {
+      finished.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is already exiting and runs the hook; nothing to undo.
+    }
+  }
+
+  private CheckOptions validate() {
+    urlProblem(url).ifPresent(problem -> {
+      throw new ParameterException(spec.commandLine(), "Invalid value for positional parameter '<ws-url>': " + problem);
+    });
+    atLeast(connections, 1, "--connections");
+    atLeast(sleepMillis, 0, "--sleep");
+    atLeast(dialTimeoutMillis, 1, "--dial-timeout");
+    atLeast(intervalSeconds, 1, "--interval");
+    atLeast(holdSeconds, 0, "--hold");
+    atLeast(loadSeconds, 0, "--load");
+    atLeast(messageSize, 1, "--message-size");
+    OptionalLong headroom = FileLimit.headroom();
+    if (headroom.isPresent() && connections + FileLimit.RESERVE > headroom.getAsLong()) {
+      throw invalid("--connections", connections + " connections need about " + (connections + FileLimit.RESERVE)
+          + " more open files but this process may open only " + headroom.getAsLong() + " more (limit "
+          + FileLimit.max().orElse(-1) + ", see ulimit -n); use fewer or raise the limit");
+    }
+    return new CheckOptions(
+        url,
+        connections,
+        Duration.ofMillis(sleepMillis),
+        Duration.ofMillis(dialTimeoutMillis),
+        Duration.ofSeconds(intervalSeconds),
+        Duration.ofSeconds(holdSeconds),
+        echo,
+        Duration.ofSeconds(loadSeconds),
+        messageSize,
+        sourceAddresses(url),
+        verbose);
+  }
+
+  /** Why {@code url} cannot be dialled, if it cannot. */
+  static Optional<String> urlProblem(URI url) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("ws") && !scheme.equals("wss")) {
+      return Optional.of("'" + url + "' is not a ws:// or wss:// URL");
+    }
+    if (url.getHost() == null) {
+      return Optional.of("'" + url + "' has no host");
+    }
+    return Optional.empty();
+  }
+
+  private List<InetAddress> sourceAddresses(URI uri) {
+    if (sourceAddresses == null) {
+      return List.of();
+    }
+    if (sourceAddresses < 1 || sourceAddresses > MAX_SOURCE_ADDRESSES) {
+      throw invalid("--source-addresses", "must be between 1 and " + MAX_SOURCE_ADDRESSES + ", was " + sourceAddresses);
+    }
+    InetAddress target;
+    try {
+      target = InetAddress.getByName(uri.getHost());
+    } catch (UnknownHostException e) {
+      throw invalid("--source-addresses", "cannot resolve " + uri.getHost() + " to tell whether it is loopback");
+    }
+    if (!(target instanceof Inet4Address) || !target.isLoopbackAddress()) {
+      throw invalid("--source-addresses", "needs an IPv4 loopback target (127.x.x.x), not " + uri.getHost());
+    }
+    List<InetAddress> addresses = new ArrayList<>();
+    for (int i = 1; i <= sourceAddresses; i++) {
+      try {
+        addresses.add(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) i}));
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException("a 4-byte address is always valid", e);
+      }
+    }
+    return addresses;
+  }
+
+  private boolean confirmed(PrintWriter out) throws java.io.IOException {
+    if (assumeYes || connections <= CONFIRM_ABOVE || !stdinIsTerminal()) {
+      return true;
+    }
+    out.print("About to open " + connections + " connections to " + url + ". Continue? [y/N] ");
+    out.flush();
+    String answer =
+        new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+            .readLine();
+    return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+  }
+
+  /** Linux: is file descriptor 0 a terminal device? Anywhere else we cannot tell and treat it as not. */
+  private static boolean stdinIsTerminal() {
+    try {
+      String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/0")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  private void atLeast(int value, int min, String option) {
+    if (value < min) {
+      throw invalid(option, "must be at least " + min + ", was " + value);
+    }
+  }
+
+  private ParameterException invalid(String option, String why) {
+    return new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + why);
+  }
+}

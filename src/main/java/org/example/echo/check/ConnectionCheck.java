@@ -1,0 +1,415 @@
+package org.example.echo.check;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Opens N WebSocket connections to one endpoint, tcpgoon style: dial them one after another, print a status
+ * line every interval, optionally verify an echo on each, hold them all open (and echo again), run a closed-loop
+ * load, then print statistics and a verdict. Reusable in-process: {@link #run()} returns the result.
+ */
+public final class ConnectionCheck {
+  /** How often waits look at the stop signal; short enough that Ctrl-C feels immediate. */
+  private static final Duration POLL = Duration.ofMillis(50);
+  /** Quiet time after which no more closures are expected to follow the first one. */
+  private static final Duration CLOSURES_SETTLE = Duration.ofMillis(250);
+  /** Time given to the peers to answer our close frames before the clients are stopped. */
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+
+  private final CheckOptions options;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final StopSignal stop = new StopSignal();
+  private final List<CheckedConnection> connections;
+  private final AtomicLongArray firstEchoNanos;
+  private final AtomicInteger echoFailures = new AtomicInteger();
+  /** When the last connection became ready (established, and echoed with --echo); for the connect rate. */
+  private final AtomicLong lastReadyNanos = new AtomicLong();
+  /** Completes when the first established connection is closed by the peer: the hold ends there. */
+  private final CompletableFuture<Void> firstClose = new CompletableFuture<>();
+  private volatile boolean held;
+  private volatile String loadReport = "";
+
+  public ConnectionCheck(CheckOptions options, PrintWriter out, PrintWriter err) {
+    this.options = options;
+    this.out = out;
+    this.err = err;
+    CheckedConnection.Events events =
+        new CheckedConnection.Events() {
+          @Override
+          public void detail(String line) {
+            ConnectionCheck.this.detail(line);
+          }
+
+          @Override
+          public void closedByPeer(CheckedConnection connection) {
+            firstClose.complete(null);
+          }
+        };
+    List<CheckedConnection> all = new ArrayList<>(options.connections());
+    for (int i = 0; i < options.connections(); i++) {
+      all.add(new CheckedConnection(i, events));
+    }
+    this.connections = List.copyOf(all);
+    this.firstEchoNanos = new AtomicLongArray(options.connections());
+    for (int i = 0; i < options.connections(); i++) {
+      firstEchoNanos.set(i, -1);
+    }
+  }
+
+  /** Ends the check early (Ctrl-C): waits end, the summary is printed and every connection closed. */
+  public void stop() {
+    stop.stop();
+  }
+
+  public StatusCounts counts() {
+    return StatusCounts.of(connections.stream().map(CheckedConnection::state).toList());
+  }
+
+  public CheckResult run() throws Exception {
+    try (ClientPool clients =
+        ClientPool.start(options.connections(), options.dialTimeout(), options.sourceAddresses())) {
+      ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("ws-check-status"));
+      long start = System.nanoTime();
+      try {
+        ScheduledFuture<?> unused =
+            ticker.scheduleAtFixedRate(
+                () -> out.println(counts().format()), 0, options.interval().toMillis(), TimeUnit.MILLISECONDS);
+        List<CompletableFuture<Void>> readies = dialAll(clients);
+        // Every dial and first echo ends by its own timeout; the margin covers the timers' latency.
+        awaitOrStop(
+            CompletableFuture.allOf(readies.toArray(CompletableFuture[]::new)),
+            options.dialTimeout().multipliedBy(2).plusSeconds(1));
+        if (allGood()) {
+          hold();
+        }
+        if (allGood() && !options.load().isZero()) {
+          load();
+        }
+      } finally {
+        ticker.shutdownNow();
+        ticker.awaitTermination(1, TimeUnit.SECONDS);
+      }
+      CheckResult result = evaluate(start);
+      printSummary(result);
+      closeAll();
+      return result;
+    }
+  }
+
+  private List<CompletableFuture<Void>> dialAll(ClientPool clients) throws InterruptedException {
+    List<CompletableFuture<Void>> readies = new ArrayList<>(connections.size());
+    // Dials wait here, not in the HTTP client's queue: the dial timeout then measures the dial alone, and the
+    // client's pool (scanned on every request) stays small.
+    Semaphore inFlight = new Semaphore(ClientPool.HANDSHAKES_IN_FLIGHT);
+    for (CheckedConnection connection : connections) {
+      while (!inFlight.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (stop.isStopped()) {
+          return readies;
+        }
+      }
+      if (stop.isStopped()) {
+        return readies;
+      }
+      CompletableFuture<Void> dialed =
+          connection.dial(clients.client(connection.id()), options.uri(), options.dialTimeout());
+      CompletableFuture<?> unused = dialed.whenComplete((ignored, failure) -> inFlight.release());
+      readies.add(dialed.thenCompose(ignored -> firstEcho(connection)));
+      if (!options.sleep().isZero() && stop.await(options.sleep())) {
+        break;
+      }
+    }
+    return readies;
+  }
+
+  /** Right after the handshake (in Jetty's callback), so connect + first echo is measured as one step. */
+  private CompletableFuture<Void> firstEcho(CheckedConnection connection) {
+    if (connection.state() != ConnectionState.ESTABLISHED) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (!options.echo()) {
+      lastReadyNanos.accumulateAndGet(connection.establishedAtNanos(), Math::max);
+      return CompletableFuture.completedFuture(null);
+    }
+    return connection
+        .echo("check " + connection.id())
+        .orTimeout(options.dialTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (rtt, failure) -> {
+              if (failure == null) {
+                firstEchoNanos.set(connection.id(), rtt);
+                lastReadyNanos.accumulateAndGet(System.nanoTime(), Math::max);
+              } else {
+                echoFailures.incrementAndGet();
+                connection.echoFailed(
+                    CheckedConnection.describe(CheckedConnection.unwrap(failure), options.dialTimeout()));
+              }
+              return null;
+            });
+  }
+
+  private boolean allGood() {
+    StatusCounts counts = counts();
+    return !stop.isStopped() && counts.established() == counts.total() && echoFailures.get() == 0;
+  }
+
+  private void hold() throws InterruptedException {
+    if (options.hold().isZero()) {
+      return;
+    }
+    out.println("Holding " + connections.size() + " connections for " + options.hold().toSeconds() + " s");
+    // A closure already decides the verdict, so the hold ends there rather than making the user wait.
+    long deadline = System.nanoTime() + options.hold().toNanos();
+    awaitOrStop(firstClose, options.hold());
+    if (firstClose.isDone()) {
+      awaitClosuresSettle(deadline);
+    }
+    if (stop.isStopped() || firstClose.isDone()) {
+      return;
+    }
+    held = true;
+    if (options.echo()) {
+      // Held connections must still work, not merely look open.
+      List<CompletableFuture<Void>> echoes = new ArrayList<>();
+      for (CheckedConnection connection : connections) {
+        echoes.add(
+            connection
+                .echo("check " + connection.id() + " after hold")
+                .orTimeout(options.dialTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .handle(
+                    (rtt, failure) -> {
+                      if (failure != null) {
+                        echoFailures.incrementAndGet();
+                        connection.echoFailed(
+                            "after the hold: "
+                                + CheckedConnection.describe(
+                                    CheckedConnection.unwrap(failure), options.dialTimeout()));
+                      }
+                      return null;
+                    }));
+      }
+      awaitOrStop(
+          CompletableFuture.allOf(echoes.toArray(CompletableFuture[]::new)), options.dialTimeout().plusSeconds(1));
+    }
+  }
+
+  /** A server dropping connections drops several at once; count them all before summing up. */
+  private void awaitClosuresSettle(long deadline) {
+    int closed = counts().closed();
+    while (System.nanoTime() < deadline && !stop.await(CLOSURES_SETTLE)) {
+      int now = counts().closed();
+      if (now == closed) {
+        return;
+      }
+      closed = now;
+    }
+  }
+
+  /** Closed loop: each connection sends the next message as soon as the previous one came back. */
+  private void load() throws InterruptedException {
+    String payload = "x".repeat(options.messageSize());
+    LatencyHistogram histogram = new LatencyHistogram();
+    long start = System.nanoTime();
+    long deadline = start + options.load().toNanos();
+    List<CompletableFuture<Void>> loops = new ArrayList<>();
+    for (CheckedConnection connection : connections) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      loadStep(connection, payload, deadline, histogram, done);
+      loops.add(done);
+    }
+    awaitOrStop(
+        CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)), options.load().plus(options.dialTimeout()));
+    long elapsed = System.nanoTime() - start;
+    long messages = histogram.count();
+    loadReport =
+        String.format(
+            Locale.ROOT,
+            "Load: %d connections, %d-byte messages for %.1f s: %d echoes, %.0f msgs/s,"
+                + " latency p50/p99/p99.9/max = %.3fms/%.3fms/%.3fms/%.3fms",
+            connections.size(),
+            options.messageSize(),
+            elapsed / 1e9,
+            messages,
+            messages / (elapsed / 1e9),
+            histogram.percentileMicros(50) / 1e3,
+            histogram.percentileMicros(99) / 1e3,
+            histogram.percentileMicros(99.9) / 1e3,
+            histogram.percentileMicros(100) / 1e3);
+    long stalled = loops.stream().filter(loop -> !loop.isDone()).count();
+    if (stalled > 0) {
+      echoFailures.addAndGet((int) stalled);
+      connections.forEach(c -> c.echoFailed("load: no echo within " + options.dialTimeout().toMillis() + " ms"));
+    }
+  }
+
+  private void loadStep(
+      CheckedConnection connection, String payload, long deadline, LatencyHistogram histogram, CompletableFuture<Void> done) {
+    CompletableFuture<?> unused =
+        connection
+            .echo(payload)
+            .whenComplete(
+                (rtt, failure) -> {
+                  if (failure != null) {
+                    echoFailures.incrementAndGet();
+                    connection.echoFailed("load: " + CheckedConnection.describe(CheckedConnection.unwrap(failure), options.dialTimeout()));
+                    done.complete(null);
+                    return;
+                  }
+                  histogram.record(rtt);
+                  if (System.nanoTime() < deadline && !stop.isStopped()) {
+                    loadStep(connection, payload, deadline, histogram, done);
+                  } else {
+                    done.complete(null);
+                  }
+                });
+  }
+
+  /** Waits for the future, the stop signal or the timeout, whichever comes first. */
+  private void awaitOrStop(CompletableFuture<?> future, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!stop.isStopped() && !future.isDone()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        future.get(Math.min(left, POLL.toNanos()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        // poll the stop signal again
+      } catch (ExecutionException e) {
+        return;
+      }
+    }
+  }
+
+  private CheckResult evaluate(long startNanos) {
+    StatusCounts counts = counts();
+    LatencyStats handshakes = LatencyStats.of(measured(connections.stream().mapToLong(CheckedConnection::handshakeNanos).toArray()));
+    long[] echoes = new long[firstEchoNanos.length()];
+    for (int i = 0; i < echoes.length; i++) {
+      echoes[i] = firstEchoNanos.get(i);
+    }
+    LatencyStats echoStats = LatencyStats.of(measured(echoes));
+    String rate = connectRate(startNanos);
+    int n = counts.total();
+    if (stop.isStopped()) {
+      return new CheckResult(counts, handshakes, echoStats, rate, false,
+          "interrupted with " + counts.established() + " of " + n + " connections established");
+    }
+    if (counts.error() > 0 || counts.dialing() > 0 || counts.notInitiated() > 0) {
+      return new CheckResult(counts, handshakes, echoStats, rate, false,
+          counts.established() + " of " + n + " connections established, " + counts.error()
+              + " failed; first failure: " + firstProblem(ConnectionState.ERROR));
+    }
+    if (counts.closed() > 0) {
+      return new CheckResult(counts, handshakes, echoStats, rate, false,
+          counts.closed() + " of " + n + " connections were closed before the check ended"
+              + (held ? " (after the hold)" : "") + "; first: " + firstProblem(ConnectionState.CLOSED));
+    }
+    if (echoFailures.get() > 0) {
+      return new CheckResult(counts, handshakes, echoStats, rate, false,
+          echoFailures.get() + " echoes failed; first: " + firstProblem(ConnectionState.ESTABLISHED));
+    }
+    StringBuilder verdict = new StringBuilder("all " + n + " connections established");
+    if (options.echo()) {
+      verdict.append(" and echoed");
+    }
+    if (!options.hold().isZero()) {
+      verdict.append(", held for ").append(options.hold().toSeconds()).append(" s");
+      if (options.echo()) {
+        verdict.append(" and echoed again");
+      }
+    }
+    if (!options.load().isZero()) {
+      verdict.append(", load run completed");
+    }
+    return new CheckResult(counts, handshakes, echoStats, rate, true, verdict.toString());
+  }
+
+  private String connectRate(long startNanos) {
+    long last = lastReadyNanos.get();
+    if (last == 0) {
+      return "";
+    }
+    double seconds = Math.max(1, last - startNanos) / 1e9;
+    int ready = connections.size() - counts().error();
+    return String.format(Locale.ROOT, "Connect%s rate: %d connections in %.3f s = %.0f connections/s",
+        options.echo() ? " + first echo" : "", ready, seconds, ready / seconds);
+  }
+
+  private static long[] measured(long[] nanos) {
+    return java.util.Arrays.stream(nanos).filter(n -> n >= 0).toArray();
+  }
+
+  /** The problem of the lowest-numbered connection in that state: dial order, so usually the first to fail. */
+  private String firstProblem(ConnectionState state) {
+    return connections.stream()
+        .filter(c -> c.state() == state && !c.problem().isEmpty())
+        .map(c -> "connection " + c.id() + ": " + c.problem())
+        .findFirst()
+        .orElse("unknown");
+  }
+
+  private void printSummary(CheckResult result) {
+    out.println("--- " + options.uri() + " WebSocket check statistics ---");
+    out.println(result.counts().format());
+    out.println("Handshake time stats for " + result.handshakes().count() + " established connections "
+        + result.handshakes().format());
+    if (options.echo()) {
+      out.println("Echo round trip stats for " + result.echoes().count() + " echoed connections "
+          + result.echoes().format());
+    }
+    if (!result.connectRate().isEmpty()) {
+      out.println(result.connectRate());
+    }
+    if (!loadReport.isEmpty()) {
+      out.println(loadReport);
+    }
+    if (result.passed()) {
+      out.println("OK: " + result.verdict());
+    } else {
+      out.flush();
+      err.println("FAILED: " + result.verdict());
+    }
+    out.flush();
+    err.flush();
+  }
+
+  private void closeAll() throws InterruptedException {
+    CompletableFuture<?>[] closes = connections.stream().map(CheckedConnection::close).toArray(CompletableFuture[]::new);
+    try {
+      // Let the peers answer the close frames; stopping the clients afterwards cuts whatever is left.
+      CompletableFuture.allOf(closes).get(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      detail("not every close handshake completed: " + e);
+    }
+  }
+
+  private void detail(String line) {
+    if (options.verbose()) {
+      err.println(line);
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

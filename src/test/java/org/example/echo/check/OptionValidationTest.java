@@ -1,0 +1,54 @@
+package org.example.echo.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad options end with exit 2 and one line that names the option, before anything is dialled. */
+class OptionValidationTest {
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "-c 0 ws://127.0.0.1:1/                         | '--connections'",
+        "-c many ws://127.0.0.1:1/                      | '--connections'",
+        "-c 2000000000 -y ws://127.0.0.1:1/             | '--connections': 2000000000 connections need about",
+        "-s -1 ws://127.0.0.1:1/                        | '--sleep'",
+        "-d 0 ws://127.0.0.1:1/                         | '--dial-timeout'",
+        "-i 0 ws://127.0.0.1:1/                         | '--interval'",
+        "--hold -2 ws://127.0.0.1:1/                    | '--hold'",
+        "--source-addresses 0 ws://127.0.0.1:1/         | '--source-addresses'",
+        "--source-addresses 255 ws://127.0.0.1:1/       | '--source-addresses'",
+        "--source-addresses 2 ws://10.0.0.1:1/          | '--source-addresses': needs an IPv4 loopback target",
+        "http://127.0.0.1:1/                            | '<ws-url>': 'http://127.0.0.1:1/' is not a ws:// or wss:// URL",
+        "--no-such-option ws://127.0.0.1:1/             | '--no-such-option'",
+      })
+  void checkRefusesBadOptions(String args, String expected) {
+    CliRun run = CliRun.of(new CheckCommand(), args.trim().split(" +"));
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains(expected).hasLineCount(1);
+    assertThat(run.out()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--interval 50x ws://127.0.0.1:1/              | '--interval': '50x' is not a duration",
+        "--interval 0ms ws://127.0.0.1:1/              | '--interval': must be positive",
+        "--duration 0s ws://127.0.0.1:1/               | '--duration'",
+        "--timeout soon ws://127.0.0.1:1/              | '--timeout'",
+        "--max-outage 3d ws://127.0.0.1:1/             | '--max-outage'",
+        "ftp://127.0.0.1:1/                            | '<ws-url>'",
+      })
+  void probeRefusesBadOptions(String args, String expected) {
+    CliRun run = CliRun.of(new ProbeCommand(), args.trim().split(" +"));
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains(expected).hasLineCount(1);
+    assertThat(run.out()).isEmpty();
+  }
+}
