@@ -63,13 +63,27 @@ final class ConsulMode {
           server.openConnections());
       l.releaseForShutdown();
       try {
-        server.shutdown(grace);
+        server.closeConnections(grace);
       } finally {
         runner.stop(Duration.ofSeconds(1));
         l.leave();
       }
     }
+    drain(server, consul.drainTime());
     return 0;
+  }
+
+  /**
+   * Deregistered, but proxies may still hold our address from DNS for a moment (nginx: 1 s). Answering them
+   * with a fast 503 for that long lets them fall through to the new leader at once; a closed port or a vanished
+   * container would instead cost them a connect timeout. Then stop listening.
+   */
+  private static void drain(EchoServer server, Duration drainTime) throws InterruptedException {
+    if (!drainTime.isZero()) {
+      log.info("draining for {} ms: answering 503 while proxies' cached addresses expire", drainTime.toMillis());
+      Thread.sleep(drainTime.toMillis());
+    }
+    server.stop();
   }
 
   /**

@@ -78,6 +78,16 @@ public final class ConsulOptions {
   Duration lockDelay;
 
   @Option(
+      names = "--drain-time",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "${env:ECHO_DRAIN_TIME:-1s}",
+      description = "On SIGTERM, after handing over and deregistering, keep answering 503 this long before "
+          + "closing the port, so proxies with a cached address fall through to the new leader at once; "
+          + "match the proxy's DNS validity (env ECHO_DRAIN_TIME; default ${DEFAULT-VALUE}).")
+  Duration drainTime;
+
+  @Option(
       names = "--consul-retry-max",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
@@ -100,6 +110,10 @@ public final class ConsulOptions {
       throw ServerOptions.invalid(commandLine, "--service-name",
           "'" + serviceName + "' must be letters, digits and dashes (it is a DNS label)");
     }
+    if (drainTime.isNegative() || drainTime.compareTo(Duration.ofSeconds(3)) > 0) {
+      throw ServerOptions.invalid(commandLine, "--drain-time",
+          "'" + DurationConverter.format(drainTime) + "' must be 0 to 3s (SIGTERM must end the process within 5 s)");
+    }
     try {
       timing();
     } catch (IllegalArgumentException e) {
@@ -110,6 +124,10 @@ public final class ConsulOptions {
   public URI consulUri() {
     String c = consul.trim();
     return URI.create(c.contains("://") ? c : "http://" + c);
+  }
+
+  public Duration drainTime() {
+    return drainTime;
   }
 
   public Optional<String> aclToken() {

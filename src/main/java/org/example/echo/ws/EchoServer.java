@@ -120,10 +120,23 @@ public final class EchoServer {
    * go, then stops Jetty.
    */
   public void shutdown(Duration grace) {
+    closeConnections(grace);
+    stop();
+  }
+
+  /**
+   * Refuses new clients (503) and closes every open one with 1001, waiting up to {@code grace} for them to
+   * go. The listener stays up, so proxies still get a fast answer until {@link #stop()}.
+   */
+  public void closeConnections(Duration grace) {
     registry.close(1001, "server shutting down");
     if (!registry.awaitEmpty(grace)) {
       log.warn("{} connection(s) still open after {} ms; stopping anyway", registry.size(), grace.toMillis());
     }
+  }
+
+  /** Stops listening and stops Jetty. */
+  public void stop() {
     try {
       server.stop();
     } catch (Exception e) {
