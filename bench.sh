@@ -3,6 +3,8 @@
 # Prints a Markdown table (date, machine, load) comparing each figure with the target from issue 5.
 #   ./bench.sh                     # all figures, ~3 minutes on 2 busy cores
 #   BENCH_IDLE=5000 ./bench.sh     # fewer idle connections (default 19000)
+#   BENCH_VIA=ws://127.0.0.1:8081/ ./bench.sh   # also the rate and the closed loop through that URL, e.g. the
+#                                               # compose stack's nginx (start it first), for the proxy overhead
 # Client and server share the cores, as the targets assume. The server gets a long idle timeout so the held
 # connections outlive the slow part of the run; nothing else about it is tuned here.
 set -euo pipefail
@@ -12,6 +14,7 @@ jar="$here/target/echo-service.jar"
 idle_connections="${BENCH_IDLE:-19000}"
 rate_connections="${BENCH_RATE_CONNECTIONS:-5000}"
 load_seconds="${BENCH_LOAD_SECONDS:-10}"
+via_url="${BENCH_VIA:-}"
 
 if [[ ! -f "$jar" ]]; then
   echo "bench.sh: $jar not found; build it first: (cd $here && ./build.sh)" >&2
@@ -75,6 +78,18 @@ latencies="$(sed -n 's/.*p50\/p99\/p99.9\/max = \([^ ]*\).*/\1/p' "$work/load.tx
 p50="$(cut -d/ -f1 <<<"$latencies")"
 p99="$(cut -d/ -f2 <<<"$latencies")"
 
+via_row="| the same through nginx | report the overhead | not measured: set BENCH_VIA to the compose stack's URL | |"
+if [[ -n "$via_url" ]]; then
+  echo "through $via_url: warm-up, connect + first echo, closed loop" >&2
+  check -c 500 --echo "$via_url" >"$work/via-warmup.txt" 2>&1 || true
+  check -c "$rate_connections" --echo "$via_url" >"$work/via-rate.txt" 2>&1 || true
+  check -c 50 --load "$load_seconds" --message-size 32 "$via_url" >"$work/via-load.txt" 2>&1 || true
+  via_rate="$(after "$work/via-rate.txt" 's = ')"
+  via_msgs="$(sed -n 's/.* echoes, \([0-9]*\) msgs\/s.*/\1/p' "$work/via-load.txt")"
+  via_latencies="$(sed -n 's/.*p50\/p99\/p99.9\/max = \([^ ]*\).*/\1/p' "$work/via-load.txt")"
+  via_row="| the same through $via_url | report the overhead | ${via_rate:-?} connections/s; ${via_msgs:-?} msgs/s, p50 / p99 $(cut -d/ -f1 <<<"$via_latencies") / $(cut -d/ -f2 <<<"$via_latencies") | |"
+fi
+
 echo "idle: $idle_connections connections held, echo before and after" >&2
 rss_before="$(rss_kb)"
 check -c "$idle_connections" -d 60000 --echo --hold 15 "$url" >"$work/idle.txt" 2>&1 &
@@ -111,7 +126,7 @@ Load average (1/5/15 min) at start: $started_load; at end: $(load_average).
 | connect + first echo rate ($rate_connections connections) | ≥ 7,000/s | ${rate:-?}/s | $(verdict "$rate" 7000 min) |
 | closed-loop echo, 50 connections, 32-byte text | ≥ 85,000 msgs/s | ${msgs:-?} msgs/s | $(verdict "$msgs" 85000 min) |
 | latency in that run, p50 / p99 | p99 ≤ 3.5 ms | ${p50:-?} / ${p99:-?} | $(verdict "${p99%ms}" 3.5 max) |
-| the same through nginx | report the overhead | not measured by this script (needs the compose stack) | |
+$via_row
 
 Server CPU (user + system, from /proc): ${server_us_per_connection} µs per connect + echo + close, ${server_us_per_echo} µs per
 echo in the closed loop. On 2 cores shared with the client, 85,000 echoes/s leave about 23 µs per echo for both
