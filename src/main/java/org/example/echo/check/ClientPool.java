@@ -43,6 +43,9 @@ final class ClientPool implements AutoCloseable {
    */
   static ClientPool start(int connections, Duration dialTimeout, List<InetAddress> bindAddresses) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
+    // No reserved threads: each hand-off to a parked reserved thread is a wake-up. Measured here (closed loop,
+    // 50 connections): about a third less client CPU per echo and a third more echoes/s without them.
+    threads.setReservedThreads(0);
     threads.setName("ws-check");
     threads.setDaemon(true);
     ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("ws-check-scheduler", true);

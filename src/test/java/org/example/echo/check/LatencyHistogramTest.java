@@ -20,12 +20,22 @@ class LatencyHistogramTest {
   }
 
   @Test
-  void slowOutliersLandInTheTopBucketInsteadOfBeingLost() {
+  void slowRoundTripsKeepTenthOfAMillisecondResolution() {
     LatencyHistogram histogram = new LatencyHistogram();
+    histogram.record(45_678_000L);
     histogram.record(5_000_000_000L);
 
+    assertThat(histogram.percentileMicros(50)).isEqualTo(45_600);
+    assertThat(histogram.percentileMicros(100)).isEqualTo(5_000_000);
+  }
+
+  @Test
+  void roundTripsBeyondTenSecondsSaturateInsteadOfBeingLost() {
+    LatencyHistogram histogram = new LatencyHistogram();
+    histogram.record(60_000_000_000L);
+
     assertThat(histogram.count()).isEqualTo(1);
-    assertThat(histogram.percentileMicros(100)).isEqualTo(100_000);
+    assertThat(histogram.percentileMicros(100)).isEqualTo(10_009_900);
   }
 
   @Test
