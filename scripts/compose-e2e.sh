@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The compose phase of ./test-integration.sh: builds the image, brings the stack of docker-compose.yml up
 # under a unique project name with the JaCoCo agent in the replicas, runs the end-to-end tests (*E2E.java)
-# through nginx, stops the replicas gracefully so they write their coverage, and always tears down.
+# through nginx (including a headless-Chromium test of the demo page), stops the replicas gracefully so they write their coverage, and always tears down.
 # Needs a Docker daemon and target/echo-service.jar (./build.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,6 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+ensure_chromium
 
 echo "compose-e2e: building image $ECHO_IMAGE (JRE image ${JRE_IMAGE:-eclipse-temurin:17-jre})"
 docker build -q -f docker/Dockerfile --build-arg "JRE_IMAGE=${JRE_IMAGE:-eclipse-temurin:17-jre}" -t "$ECHO_IMAGE" . >/dev/null

@@ -70,3 +70,20 @@ version_args() {
     -Dbuild.gitDirty="$dirty" -Dbuild.time="$(date -u +%Y-%m-%dT%H:%M:%SZ)")
   VERSION_DESCRIBE=$describe
 }
+
+# ensure_chromium: the browser test drives Debian's chromium through Debian's chromedriver (test tools'
+# own browser downloads do not work everywhere); installs both when missing.
+ensure_chromium() {
+  local chromium=${ECHO_CHROMIUM:-/usr/bin/chromium} driver=${ECHO_CHROMEDRIVER:-/usr/bin/chromedriver}
+  if [ -x "$chromium" ] && [ -x "$driver" ]; then return 0; fi
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  if ! command -v apt-get >/dev/null 2>&1 || { [ -n "$sudo" ] && ! sudo -n true 2>/dev/null; }; then
+    echo "the browser test needs $chromium and $driver (Debian: apt-get install chromium chromium-driver;" \
+      "or set ECHO_CHROMIUM and ECHO_CHROMEDRIVER)" >&2
+    return 1
+  fi
+  echo "installing chromium and chromium-driver (Debian packages) for the browser test"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+}
