@@ -204,9 +204,7 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
                     at,
                     true,
                     v.getSession(),
-                    v.getValueAsString().orElse(""),
-                    v.getCreateIndex(),
-                    v.getModifyIndex()))
+                    v.getValueAsString().orElse("")))
         .orElseGet(() -> KeyState.absent(at));
   }
 

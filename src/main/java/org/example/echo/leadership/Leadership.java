@@ -46,7 +46,7 @@ public final class Leadership {
     STARTING,
     /** Has a session, does not hold the key. */
     STANDBY,
-    /** Holds a key its acquire created; gate stays closed until {@code openAt}. */
+    /** Holds the key with a session younger than the lease bound; gate stays closed until {@code openAt}. */
     HOLDING,
     /** Holds the key, gate open. */
     LEADER,
@@ -68,6 +68,7 @@ public final class Leadership {
   private String session;
   private String staleSession;
   private long confirmedSentAt;
+  private long sessionSince;
   private long openAt;
   private long watchIndex;
   private boolean readAtOnce;
@@ -198,9 +199,12 @@ public final class Leadership {
   }
 
   private Duration createSession(long heartbeatSentAt) {
+    long createdBy;
     String created;
     try {
       created = port.createSession();
+      // The answer time, not the send time: a request queued across a Consul restart may be sent before it.
+      createdBy = time.nanos();
     } catch (LockPortException e) {
       Duration delay = maintainBackoff.next();
       log.warn("Consul session creation attempt {} failed, retrying in {} ms: {}",
@@ -214,6 +218,7 @@ public final class Leadership {
         return Duration.ZERO;
       }
       session = created;
+      sessionSince = createdBy;
       // The check was passed at or after heartbeatSentAt and the session was created after that pass.
       confirmedSentAt = heartbeatSentAt;
       watchIndex = 0;
@@ -294,7 +299,7 @@ public final class Leadership {
       }
       if (key.heldBy(sess)) {
         // An earlier acquire whose answer we missed went through.
-        takeLock(key);
+        takeLock();
         return Optional.of(Duration.ZERO);
       }
       publish();
@@ -339,7 +344,7 @@ public final class Leadership {
       after = port.read(0, Duration.ZERO);
     } catch (LockPortException e) {
       // Cannot tell whether we created the key: assume we did, which only delays opening.
-      after = new KeyState(0, true, Optional.of(sess), "", 1, 1);
+      after = new KeyState(0, true, Optional.of(sess), "");
     }
     synchronized (monitor) {
       if (phase == Phase.STOPPING || !sess.equals(session)) {
@@ -347,7 +352,7 @@ public final class Leadership {
         releaseLater = sess;
       } else {
         watchIndex = after.index();
-        takeLock(after);
+        takeLock();
       }
     }
     releasePending();
@@ -366,15 +371,20 @@ public final class Leadership {
   }
 
   /** Called under the monitor with a read showing our session holds the key. */
-  private void takeLock(KeyState key) {
+  private void takeLock() {
     holder = self.toString();
     if (!leaseFresh()) {
       return; // The deadline check drops the session; never open on an unconfirmed lease.
     }
-    if (key.createdByLastWrite()) {
-      long wait = timing.leaseBound().plus(timing.deadlineTick()).toNanos();
-      openAt = time.nanos() + wait;
-      enter(Phase.HOLDING, "acquired a new leader key; opening in "
+    // If Consul lost its state at R, a leader it forgot may serve until R + B, and every session in the new
+    // state was created after R. So a session younger than B waits until it is B old. Standbys in an ordinary
+    // failover hold old sessions and open at once. The key's history cannot tell: a release or a replayed
+    // acquire makes a key created after R look old.
+    long now = time.nanos();
+    long wait = sessionSince + timing.leaseBound().plus(timing.deadlineTick()).toNanos() - now;
+    if (wait > 0) {
+      openAt = now + wait;
+      enter(Phase.HOLDING, "acquired the leader key with a new session; opening in "
           + Duration.ofNanos(wait).toMillis() + " ms so any leader Consul forgot has stopped");
     } else {
       gate.open();

@@ -28,8 +28,6 @@ final class FakeConsul {
   private boolean keyExists;
   private String keySession;
   private String keyValue = "";
-  private long createIndex;
-  private long modifyIndex;
   private long lockDelayUntil = Long.MIN_VALUE;
   /** Runs inside the next acquire, before it answers: lets a test act while a call is in flight. */
   Runnable duringAcquire = () -> {};
@@ -57,7 +55,7 @@ final class FakeConsul {
   synchronized void invalidate(String session) {
     if (sessionOwner.remove(session) != null && session.equals(keySession)) {
       keySession = null;
-      modifyIndex = ++index;
+      index++;
       lockDelayUntil = time.nanos() + lockDelay.toNanos();
     }
   }
@@ -130,11 +128,7 @@ final class FakeConsul {
             return false;
           }
           index++;
-          if (!keyExists) {
-            createIndex = index;
-            keyExists = true;
-          }
-          modifyIndex = index;
+          keyExists = true;
           keySession = session;
           keyValue = value;
           return true;
@@ -148,8 +142,7 @@ final class FakeConsul {
           if (!keyExists) {
             return KeyState.absent(index);
           }
-          return new KeyState(
-              index, true, Optional.ofNullable(keySession), keyValue, createIndex, modifyIndex);
+          return new KeyState(index, true, Optional.ofNullable(keySession), keyValue);
         }
       }
 
@@ -160,7 +153,7 @@ final class FakeConsul {
           if (session.equals(keySession)) {
             keySession = null;
             keyValue = value;
-            modifyIndex = ++index;
+            index++;
           }
         }
       }

@@ -45,6 +45,21 @@ class LeadershipTest {
     }
   }
 
+  /** Lets time pass in heartbeat steps with the nodes' maintain and deadline loops running. */
+  private void pass(Duration d, Node... nodes) {
+    Duration step = TIMING.heartbeatInterval();
+    for (Duration left = d; !left.isNegative() && !left.isZero(); left = left.minus(step)) {
+      time.advance(left.compareTo(step) < 0 ? left : step);
+      for (Node n : nodes) {
+        n.leadership.maintain();
+        n.leadership.checkDeadlines();
+      }
+    }
+  }
+
+  /** Long enough for a session created now to be older than the lease bound. */
+  private static final Duration AGE = TTL.plus(TIMING.deadlineTick());
+
   private Node leaderOf(Node n) {
     n.join();
     n.leadership.watch(); // key absent: acquires a fresh key
@@ -68,11 +83,11 @@ class LeadershipTest {
   }
 
   @Test
-  void freshKeyIsHeldClosedForTheLeaseBoundThenOpens() {
+  void youngSessionIsHeldClosedUntilItIsOlderThanTheLeaseBound() {
     Node a = new Node("a").join();
     a.leadership.watch();
     assertThat(consul.holderSession()).isPresent();
-    assertThat(a.gate.isOpen()).as("a fresh key must not open at once").isFalse();
+    assertThat(a.gate.isOpen()).as("a session created just now must not open at once").isFalse();
     assertThat(a.role()).isEqualTo("standby");
 
     time.advance(Duration.ofMillis(500));
@@ -103,9 +118,10 @@ class LeadershipTest {
   }
 
   @Test
-  void takesOverACleanlyReleasedKeyAtOnce() {
+  void oldSessionTakesOverACleanlyReleasedKeyAtOnce() {
     Node a = leaderOf(new Node("a"));
     Node b = new Node("b").join();
+    pass(AGE, a, b);
     b.leadership.watch(); // sees a holding
 
     a.leadership.releaseForShutdown();
@@ -121,6 +137,7 @@ class LeadershipTest {
   void lockDelayKeepsStandbyRetryingThenItTakesOver() {
     Node a = leaderOf(new Node("a"));
     Node b = new Node("b").join();
+    pass(AGE, a, b);
     b.leadership.watch();
 
     consul.invalidate(consul.holderSession().orElseThrow());
@@ -143,6 +160,7 @@ class LeadershipTest {
   void leaderStepsDownWhenTheKeyShowsAnotherHolder() {
     Node a = leaderOf(new Node("a"));
     Node b = new Node("b").join();
+    pass(AGE, a, b);
     consul.invalidate(consul.holderSession().orElseThrow());
     time.advance(TIMING.lockDelay());
     b.leadership.maintain();
@@ -195,7 +213,10 @@ class LeadershipTest {
     a.leadership.maintain();
     a.leadership.watch();
     a.leadership.watch();
-    assertThat(a.role()).as("old key existed: no extra wait").isEqualTo("leader");
+    assertThat(consul.holderSession()).isPresent();
+    assertThat(a.gate.isOpen()).as("new session: waits although the key existed").isFalse();
+    pass(AGE, a);
+    assertThat(a.role()).isEqualTo("leader");
   }
 
   @Test
@@ -322,13 +343,43 @@ class LeadershipTest {
   }
 
   @Test
-  void shutdownWhileHoldingAFreshKeyReleasesIt() {
-    Node a = new Node("a").join();
-    a.leadership.watch();
+  void afterStateLossAReleasedKeyStillMakesTheNextYoungSessionWait() {
+    // Consul lost its state: c creates the key and waits, is stopped and releases it (no lock-delay), so the
+    // key now looks taken over rather than created. A leader Consul forgot may still serve for up to B.
+    consul.wipe();
+    Node c = new Node("c").join();
+    Node d = new Node("d").join();
+    c.leadership.watch();
     assertThat(consul.holderSession()).isPresent();
-    a.leadership.releaseForShutdown();
+    c.leadership.releaseForShutdown();
     assertThat(consul.holderSession()).isEmpty();
-    assertThat(a.gate.opens).isZero();
+    assertThat(c.gate.opens).isZero();
+
+    d.leadership.watch();
+    assertThat(consul.holderSession()).as("d holds the key").isPresent();
+    assertThat(d.gate.isOpen()).as("d's session is younger than B").isFalse();
+    pass(AGE.minus(Duration.ofMillis(1)), d);
+    assertThat(d.gate.isOpen()).isFalse();
+    pass(Duration.ofMillis(1), d);
+    assertThat(d.gate.isOpen()).isTrue();
+  }
+
+  @Test
+  void aReplayedAcquireDoesNotLetAYoungSessionOpen() {
+    Node a = new Node("a").join();
+    String s = consul.sessionOwner.keySet().iterator().next();
+    // OkHttp may send the PUT twice: the second write leaves a key that no longer looks just created.
+    consul.duringAcquire = () -> {
+      try {
+        consul.portFor("a").acquire(s, "replayed");
+      } catch (LockPortException e) {
+        throw new AssertionError(e);
+      }
+    };
+    a.leadership.watch();
+    assertThat(consul.holderSession()).contains(s);
+    assertThat(a.gate.isOpen()).isFalse();
+    assertThat(a.role()).isEqualTo("standby");
   }
 
   @Test
