@@ -339,24 +339,30 @@ public final class Leadership {
       }
       return timing.acquireRetry();
     }
-    KeyState after;
+    // The acquire says nothing about now: the session may have been destroyed or the key deleted since.
+    // Open only on a read that shows our session holding the key.
+    Optional<KeyState> after;
     try {
-      after = port.read(0, Duration.ZERO);
+      after = Optional.of(port.read(0, Duration.ZERO));
     } catch (LockPortException e) {
-      // Cannot tell whether we created the key: assume we did, which only delays opening.
-      after = new KeyState(0, true, Optional.of(sess), "");
+      log.warn("reading the leader key after acquiring it failed, reading again: {}", e.getMessage());
+      after = Optional.empty();
     }
+    Duration next = Duration.ZERO;
     synchronized (monitor) {
       if (phase == Phase.STOPPING || !sess.equals(session)) {
         // Acquired while stopping or after the session was replaced: give it back at once.
         releaseLater = sess;
-      } else {
-        watchIndex = after.index();
+      } else if (after.isPresent() && after.get().heldBy(sess)) {
+        watchIndex = after.get().index();
         takeLock();
+      } else {
+        readAtOnce = true;
+        next = after.isPresent() ? Duration.ZERO : watchBackoff.next();
       }
     }
     releasePending();
-    return Duration.ZERO;
+    return next;
   }
 
   private void releasePending() {

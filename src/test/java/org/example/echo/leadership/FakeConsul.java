@@ -31,6 +31,8 @@ final class FakeConsul {
   private long lockDelayUntil = Long.MIN_VALUE;
   /** Runs inside the next acquire, before it answers: lets a test act while a call is in flight. */
   Runnable duringAcquire = () -> {};
+  /** Runs after the next successful acquire, before it answers. */
+  Runnable afterAcquire = () -> {};
 
   FakeConsul(FakeTime time, Duration lockDelay) {
     this.time = time;
@@ -131,8 +133,11 @@ final class FakeConsul {
           keyExists = true;
           keySession = session;
           keyValue = value;
-          return true;
         }
+        Runnable after = afterAcquire;
+        afterAcquire = () -> {};
+        after.run();
+        return true;
       }
 
       @Override

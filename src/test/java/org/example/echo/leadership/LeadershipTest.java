@@ -406,6 +406,36 @@ class LeadershipTest {
   }
 
   @Test
+  void doesNotOpenWhenTheSessionDiesBetweenAcquireAndRead() {
+    Node a = new Node("a").join();
+    pass(AGE, a); // an old session would open at once
+    String s = consul.sessionOwner.keySet().iterator().next();
+    consul.afterAcquire = () -> consul.invalidate(s);
+    a.leadership.watch();
+    a.leadership.checkDeadlines();
+    assertThat(a.gate.opens).isZero();
+    assertThat(a.role()).isEqualTo("standby");
+    a.leadership.maintain();
+    assertThat(a.role()).as("session gone").isEqualTo("starting");
+    assertThat(a.gate.opens).isZero();
+  }
+
+  @Test
+  void aFailedReadAfterAcquireIsRetriedBeforeOpening() {
+    Node a = new Node("a").join();
+    pass(AGE, a);
+    consul.afterAcquire = () -> consul.setDown(true);
+    a.leadership.watch();
+    assertThat(consul.holderSession()).isPresent();
+    assertThat(a.gate.opens).as("holding is not known yet").isZero();
+
+    consul.setDown(false);
+    a.leadership.watch();
+    assertThat(a.gate.isOpen()).as("the next read shows us holding").isTrue();
+    assertThat(a.role()).isEqualTo("leader");
+  }
+
+  @Test
   void leaveBeforeReleaseIsAMistake() {
     Node a = new Node("a");
     assertThatThrownBy(a.leadership::leave).isInstanceOf(IllegalStateException.class);
