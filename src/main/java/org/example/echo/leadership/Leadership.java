@@ -132,8 +132,10 @@ public final class Leadership {
       return Optional.of(register());
     }
     long sentAt = time.nanos();
+    long ackAt;
     try {
       port.heartbeat();
+      ackAt = time.nanos();
       if (heartbeatFailures > 0) {
         log.info("Consul heartbeat works again after {} failed attempt(s)", heartbeatFailures);
         heartbeatFailures = 0;
@@ -164,6 +166,15 @@ public final class Leadership {
         }
         if (!alive) {
           loseSession("session " + sess + " no longer exists");
+          return Optional.of(Duration.ZERO);
+        }
+        // The pass may have reached Consul after the check's TTL ran out; Consul invalidates the session
+        // asynchronously, so "alive" does not prove it survived. Only a pass answered within B counts.
+        long sinceConfirmed = ackAt - confirmedSentAt;
+        if (sinceConfirmed >= timing.leaseBound().toNanos()) {
+          loseSession("heartbeat answered " + Duration.ofNanos(sinceConfirmed).toMillis()
+              + " ms after the last confirmed one was sent (bound " + timing.leaseBound().toMillis()
+              + " ms): the check may have expired");
           return Optional.of(Duration.ZERO);
         }
         confirmedSentAt = Math.max(confirmedSentAt, sentAt);

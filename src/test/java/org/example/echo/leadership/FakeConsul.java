@@ -31,6 +31,8 @@ final class FakeConsul {
   private long lockDelayUntil = Long.MIN_VALUE;
   /** Runs inside the next acquire, before it answers: lets a test act while a call is in flight. */
   Runnable duringAcquire = () -> {};
+  /** Runs inside the next heartbeat, before it answers. */
+  Runnable duringHeartbeat = () -> {};
   /** Runs after the next successful acquire, before it answers. */
   Runnable afterAcquire = () -> {};
 
@@ -87,6 +89,9 @@ final class FakeConsul {
       @Override
       public void heartbeat() throws LockPortException {
         call(instance, "heartbeat");
+        Runnable hook = duringHeartbeat;
+        duringHeartbeat = () -> {};
+        hook.run();
         synchronized (FakeConsul.this) {
           if (!services.containsKey(instance)) {
             throw new LockPortException(Kind.NOT_REGISTERED, "CheckID does not have associated TTL");

@@ -62,10 +62,8 @@ class LeadershipTest {
 
   private Node leaderOf(Node n) {
     n.join();
-    n.leadership.watch(); // key absent: acquires a fresh key
-    time.advance(TTL.plus(TIMING.deadlineTick()));
-    n.leadership.maintain();
-    n.leadership.checkDeadlines();
+    n.leadership.watch(); // acquires with a new session: waits B
+    pass(AGE, n);
     assertThat(n.role()).isEqualTo("leader");
     return n;
   }
@@ -195,6 +193,33 @@ class LeadershipTest {
   }
 
   @Test
+  void aHeartbeatAnsweredAfterTheBoundDoesNotConfirm() {
+    Node a = leaderOf(new Node("a"));
+    a.leadership.maintain(); // confirmed, sent now
+    time.advance(TIMING.heartbeatInterval());
+    // The next pass takes so long that it lands after the check's TTL from the last confirmed send ran out;
+    // Consul may invalidate the session any moment although it still shows it now.
+    consul.duringHeartbeat = () -> time.advance(TTL.minus(TIMING.heartbeatInterval()));
+    a.leadership.maintain();
+    assertThat(a.gate.isOpen()).isFalse();
+    assertThat(a.gate.closeCodes).containsExactly(Leadership.LOST_LOCK_CODE);
+    assertThat(a.role()).isEqualTo("starting");
+  }
+
+  @Test
+  void aHeartbeatAnsweredJustWithinTheBoundConfirms() {
+    Node a = leaderOf(new Node("a"));
+    a.leadership.maintain();
+    time.advance(TIMING.heartbeatInterval());
+    consul.duringHeartbeat =
+        () -> time.advance(TTL.minus(TIMING.heartbeatInterval()).minus(Duration.ofMillis(1)));
+    a.leadership.maintain();
+    a.leadership.checkDeadlines();
+    assertThat(a.gate.isOpen()).isTrue();
+    assertThat(a.role()).isEqualTo("leader");
+  }
+
+  @Test
   void afterACutItComesBackWithANewSession() {
     Node a = leaderOf(new Node("a"));
     String first = consul.holderSession().orElseThrow();
@@ -279,10 +304,9 @@ class LeadershipTest {
       throw new AssertionError(e);
     }
     a.leadership.watch();
-    time.advance(TTL.plus(TIMING.deadlineTick()).minus(Duration.ofMillis(1)));
-    a.leadership.maintain();
-    time.advance(Duration.ofMillis(1));
-    a.leadership.checkDeadlines();
+    pass(AGE.minus(Duration.ofMillis(1)), a);
+    assertThat(a.gate.isOpen()).as("its session is still young").isFalse();
+    pass(Duration.ofMillis(1), a);
     assertThat(a.role()).isEqualTo("leader");
   }
 
