@@ -1,7 +1,10 @@
 package org.example.echo.leadership;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.example.echo.ws.RoleStatus;
 import org.example.echo.ws.TrafficGate;
 import org.slf4j.Logger;
@@ -66,7 +69,11 @@ public final class Leadership {
   private boolean registered;
   private boolean registeredWithTag;
   private String session;
-  private String staleSession;
+  /**
+   * Sessions we gave up but Consul may still hold: tied to our check, which we keep passing, one could hold the
+   * key for ever. Destroyed on every maintain step until Consul agrees (destroying an unknown session works).
+   */
+  private final Set<String> staleSessions = new LinkedHashSet<>();
   private long confirmedSentAt;
   private long sessionSince;
   private long openAt;
@@ -114,20 +121,17 @@ public final class Leadership {
     Phase p;
     boolean reg;
     String sess;
-    String stale;
+    List<String> stale;
     synchronized (monitor) {
       p = phase;
       reg = registered;
       sess = session;
-      stale = staleSession;
-      staleSession = null;
+      stale = List.copyOf(staleSessions);
     }
     if (p == Phase.STOPPING) {
-      return Optional.empty();
+      return Optional.empty(); // leave() destroys what is left
     }
-    if (stale != null) {
-      destroyQuietly(stale);
-    }
+    destroyStale(stale);
     if (!reg) {
       return Optional.of(register());
     }
@@ -225,7 +229,7 @@ public final class Leadership {
     maintainBackoff.reset();
     synchronized (monitor) {
       if (phase == Phase.STOPPING) {
-        staleSession = created;
+        staleSessions.add(created); // leave() destroys it
         return Duration.ZERO;
       }
       session = created;
@@ -455,13 +459,16 @@ public final class Leadership {
 
   /** After the server stopped: deregister and destroy the session. Call once the loops have ended. */
   public void leave() {
-    String sess;
+    List<String> toDestroy;
     synchronized (monitor) {
       if (phase != Phase.STOPPING) {
         throw new IllegalStateException("releaseForShutdown() first");
       }
-      sess = session;
+      if (session != null) {
+        staleSessions.add(session);
+      }
       session = null;
+      toDestroy = List.copyOf(staleSessions);
     }
     releasePending();
     try {
@@ -470,9 +477,8 @@ public final class Leadership {
     } catch (LockPortException e) {
       log.warn("could not deregister {}: {}", self.id(), e.getMessage());
     }
-    if (sess != null) {
-      destroyQuietly(sess);
-    }
+    // One try each: once we exit nobody passes our check and Consul drops these sessions within the TTL.
+    destroyStale(toDestroy);
   }
 
   // ---------------------------------------------------------------- helpers (monitor held where noted)
@@ -484,7 +490,7 @@ public final class Leadership {
     }
     closeGate(why);
     if (session != null) {
-      staleSession = session;
+      staleSessions.add(session);
     }
     session = null;
     enter(Phase.STARTING, why);
@@ -553,11 +559,19 @@ public final class Leadership {
     }
   }
 
-  private void destroyQuietly(String sess) {
-    try {
-      port.destroySession(sess);
-    } catch (LockPortException e) {
-      log.debug("could not destroy session {}: {}", sess, e.getMessage());
+  /** Outside the monitor: destroys the given stale sessions, forgetting those Consul accepted. */
+  private void destroyStale(List<String> stale) {
+    for (String s : stale) {
+      try {
+        port.destroySession(s);
+      } catch (LockPortException e) {
+        log.warn("could not destroy stale session {}, will retry: {}", s, e.getMessage());
+        continue;
+      }
+      log.info("destroyed stale session {}", s);
+      synchronized (monitor) {
+        staleSessions.remove(s);
+      }
     }
   }
 }

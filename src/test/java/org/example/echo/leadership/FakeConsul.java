@@ -23,6 +23,8 @@ final class FakeConsul {
   final Map<String, Boolean> services = new HashMap<>(); // instance -> leader tag
   final Map<String, String> sessionOwner = new HashMap<>(); // session -> instance
   final List<String> calls = new ArrayList<>();
+  /** Calls (by name, e.g. "destroySession") that fail as if the Consul servers had no leader. */
+  final Set<String> failing = new HashSet<>();
   private final Set<String> destroyed = new HashSet<>();
   // The key.
   private boolean keyExists;
@@ -31,6 +33,8 @@ final class FakeConsul {
   private long lockDelayUntil = Long.MIN_VALUE;
   /** Runs inside the next acquire, before it answers: lets a test act while a call is in flight. */
   Runnable duringAcquire = () -> {};
+  /** Runs inside the next createSession, before it answers. */
+  Runnable duringCreateSession = () -> {};
   /** Runs inside the next heartbeat, before it answers. */
   Runnable duringHeartbeat = () -> {};
   /** Runs after the next successful acquire, before it answers. */
@@ -102,6 +106,9 @@ final class FakeConsul {
       @Override
       public String createSession() throws LockPortException {
         call(instance, "createSession");
+        Runnable hook = duringCreateSession;
+        duringCreateSession = () -> {};
+        hook.run();
         synchronized (FakeConsul.this) {
           sessionCounter++;
           String s = instance + "-s" + sessionCounter;
@@ -197,6 +204,9 @@ final class FakeConsul {
     calls.add(instance + " " + what);
     if (down) {
       throw new LockPortException(Kind.UNAVAILABLE, "connection refused");
+    }
+    if (failing.contains(what)) {
+      throw new LockPortException(Kind.UNAVAILABLE, "500 No cluster leader");
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LeadershipTest {
@@ -457,6 +458,56 @@ class LeadershipTest {
     a.leadership.watch();
     assertThat(a.gate.isOpen()).as("the next read shows us holding").isTrue();
     assertThat(a.role()).isEqualTo("leader");
+  }
+
+  @Test
+  void aStaleSessionIsDestroyedWhenConsulFinallyLetsUsAndSomeoneLeadsAgain() {
+    Node a = leaderOf(new Node("a"));
+    Node b = new Node("b").join();
+    pass(AGE, a, b);
+    String first = consul.holderSession().orElseThrow();
+    // Servers without a leader: the agent still takes heartbeats, so the abandoned session stays alive.
+    consul.failing.addAll(Set.of("sessionAlive", "createSession", "destroySession"));
+    pass(TTL, a, b);
+    assertThat(a.gate.isOpen()).as("lease unconfirmed").isFalse();
+    pass(Duration.ofSeconds(5), a, b); // twenty failed destroys
+    assertThat(consul.holderSession()).as("the abandoned session still holds the key").contains(first);
+
+    consul.failing.clear();
+    a.step();
+    assertThat(consul.destroyed(first)).isTrue();
+    assertThat(consul.holderSession()).isEmpty();
+    for (int i = 0; i < 100; i++) {
+      time.advance(TIMING.deadlineTick());
+      a.step();
+      b.step();
+    }
+    assertThat(a.gate.isOpen() ^ b.gate.isOpen()).as("exactly one serves again").isTrue();
+  }
+
+  @Test
+  void aSessionCreatedWhileStoppingIsDestroyedOnLeave() {
+    Node a = new Node("a");
+    a.leadership.maintain(); // register
+    consul.duringCreateSession = a.leadership::releaseForShutdown;
+    a.leadership.maintain(); // heartbeat, session answered after SIGTERM
+    String created = consul.sessionOwner.keySet().iterator().next();
+    a.leadership.leave();
+    assertThat(consul.destroyed(created)).isTrue();
+  }
+
+  @Test
+  void aStaleSessionLeftWhenStoppingIsDestroyedOnLeave() {
+    Node a = leaderOf(new Node("a"));
+    String first = consul.holderSession().orElseThrow();
+    consul.failing.addAll(Set.of("sessionAlive", "createSession", "destroySession"));
+    pass(TTL, a);
+    assertThat(a.role()).isEqualTo("starting");
+    a.leadership.releaseForShutdown();
+    assertThat(a.leadership.maintain()).isEmpty();
+    consul.failing.clear();
+    a.leadership.leave();
+    assertThat(consul.destroyed(first)).isTrue();
   }
 
   @Test
