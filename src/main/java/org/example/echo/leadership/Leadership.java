@@ -481,6 +481,16 @@ public final class Leadership {
     destroyStale(toDestroy);
   }
 
+  /**
+   * For a loop that died: closes the gate without the monitor (whatever failed may have left the state
+   * inconsistent) and without Consul. The process halts next.
+   */
+  void stopServingAtOnce() {
+    if (gate.isOpen()) {
+      gate.close(LOST_LOCK_CODE, LOST_LOCK_REASON);
+    }
+  }
+
   // ---------------------------------------------------------------- helpers (monitor held where noted)
 
   /** Under the monitor: forget the session, closing the gate if it was open. */
