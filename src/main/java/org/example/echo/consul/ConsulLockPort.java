@@ -37,6 +37,9 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
   private static final long CONNECT_TIMEOUT_MS = 500;
   private static final long CALL_TIMEOUT_MS = 1000;
 
+  /** Longest a non-blocking call can take before its timeouts fail it: connect, write, read. */
+  public static final Duration LONGEST_CALL = Duration.ofMillis(CONNECT_TIMEOUT_MS + 2 * CALL_TIMEOUT_MS);
+
   private final Consul calls;
   private final Consul blocking;
   private final String serviceName;

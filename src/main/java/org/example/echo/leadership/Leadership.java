@@ -68,6 +68,7 @@ public final class Leadership {
   private Phase phase = Phase.STARTING;
   private boolean registered;
   private boolean registeredWithTag;
+  private boolean left;
   private String session;
   /**
    * Sessions we gave up but Consul may still hold: tied to our check, which we keep passing, one could hold the
@@ -203,6 +204,9 @@ public final class Leadership {
           maintainBackoff.attempts(), delay.toMillis(), e.getMessage());
       return delay;
     }
+    if (deregisterIfLeft()) {
+      return Duration.ZERO;
+    }
     maintainBackoff.reset();
     heartbeatFailures = 0;
     synchronized (monitor) {
@@ -254,6 +258,9 @@ public final class Leadership {
     }
     try {
       port.register(want);
+      if (deregisterIfLeft()) {
+        return;
+      }
       synchronized (monitor) {
         registeredWithTag = want;
       }
@@ -464,6 +471,7 @@ public final class Leadership {
       if (phase != Phase.STOPPING) {
         throw new IllegalStateException("releaseForShutdown() first");
       }
+      left = true;
       if (session != null) {
         staleSessions.add(session);
       }
@@ -492,6 +500,26 @@ public final class Leadership {
   }
 
   // ---------------------------------------------------------------- helpers (monitor held where noted)
+
+  /**
+   * Outside the monitor, after a registration call returned: if leave() ran meanwhile (the runner gave up
+   * waiting for a slow call), the registration may have landed after its deregistration, so undo it.
+   */
+  private boolean deregisterIfLeft() {
+    synchronized (monitor) {
+      if (!left) {
+        return false;
+      }
+    }
+    try {
+      port.deregister();
+      log.info("deregistered {} again: a registration landed after leaving", self.id());
+    } catch (LockPortException e) {
+      log.warn("could not deregister {} again (its check turns critical and is reaped): {}",
+          self.id(), e.getMessage());
+    }
+    return true;
+  }
 
   /** Under the monitor: forget the session, closing the gate if it was open. */
   private void loseSession(String why) {

@@ -33,6 +33,8 @@ final class FakeConsul {
   private long lockDelayUntil = Long.MIN_VALUE;
   /** Runs inside the next acquire, before it answers: lets a test act while a call is in flight. */
   Runnable duringAcquire = () -> {};
+  /** Runs inside the next register, after Consul applied it and before it answers. */
+  Runnable duringRegister = () -> {};
   /** Runs inside the next createSession, before it answers. */
   Runnable duringCreateSession = () -> {};
   /** Runs inside the next heartbeat, before it answers. */
@@ -88,6 +90,9 @@ final class FakeConsul {
         synchronized (FakeConsul.this) {
           services.put(instance, leaderTag);
         }
+        Runnable hook = duringRegister;
+        duringRegister = () -> {};
+        hook.run();
       }
 
       @Override

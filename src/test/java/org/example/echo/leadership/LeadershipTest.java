@@ -511,6 +511,32 @@ class LeadershipTest {
   }
 
   @Test
+  void aRegistrationThatLandsAfterLeaveIsUndone() {
+    Node a = new Node("a");
+    // The runner gave up waiting for a slow register: SIGTERM handling deregisters while it is in flight.
+    consul.duringRegister = () -> {
+      a.leadership.releaseForShutdown();
+      a.leadership.leave();
+    };
+    a.leadership.maintain();
+    assertThat(consul.services).doesNotContainKey("a");
+  }
+
+  @Test
+  void aLeaderTagUpdateThatLandsAfterLeaveIsUndone() {
+    Node a = new Node("a").join();
+    a.leadership.watch();
+    pass(AGE, a);
+    assertThat(a.role()).isEqualTo("leader");
+    consul.duringRegister = () -> {
+      a.leadership.releaseForShutdown();
+      a.leadership.leave();
+    };
+    a.leadership.maintain(); // re-registers with the leader tag
+    assertThat(consul.services).doesNotContainKey("a");
+  }
+
+  @Test
   void leaveBeforeReleaseIsAMistake() {
     Node a = new Node("a");
     assertThatThrownBy(a.leadership::leave).isInstanceOf(IllegalStateException.class);
