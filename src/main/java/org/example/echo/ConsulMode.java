@@ -65,7 +65,8 @@ final class ConsulMode {
       try {
         server.closeConnections(grace);
       } finally {
-        runner.stop(Duration.ofSeconds(1));
+        // Longer than any Consul call, so a registration in flight cannot land after leave() deregistered.
+        runner.stop(ConsulLockPort.LONGEST_CALL.plusMillis(500));
         l.leave();
       }
     }

@@ -37,6 +37,9 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
   private static final long CONNECT_TIMEOUT_MS = 500;
   private static final long CALL_TIMEOUT_MS = 1000;
 
+  /** Longest a non-blocking call can take before its timeouts fail it: connect, write, read. */
+  public static final Duration LONGEST_CALL = Duration.ofMillis(CONNECT_TIMEOUT_MS + 2 * CALL_TIMEOUT_MS);
+
   private final Consul calls;
   private final Consul blocking;
   private final String serviceName;
@@ -193,7 +196,7 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
     } catch (ConsulException e) {
       throw translate("read " + key, e);
     }
-    long at = response.getIndex() == null ? 0 : response.getIndex().longValue();
+    long at = blockingIndex(response.getIndex());
     List<Value> values = response.getResponse() == null ? List.of() : response.getResponse();
     return values.stream()
         .filter(v -> v.getKey().equals(key))
@@ -204,9 +207,7 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
                     at,
                     true,
                     v.getSession(),
-                    v.getValueAsString().orElse(""),
-                    v.getCreateIndex(),
-                    v.getModifyIndex()))
+                    v.getValueAsString().orElse("")))
         .orElseGet(() -> KeyState.absent(at));
   }
 
@@ -242,6 +243,15 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
   public void close() {
     calls.destroy();
     blocking.destroy();
+  }
+
+  /**
+   * The index to block on next. Consul's advice: reset one that is missing or not positive to 1, or every
+   * following read returns at once and the watch loop spins.
+   */
+  static long blockingIndex(BigInteger header) {
+    long index = header == null ? 0 : header.longValue();
+    return index > 0 ? index : 1;
   }
 
   /** Consul answers an unknown check with 404 (newer) or 500 "does not have associated TTL" (1.8). */

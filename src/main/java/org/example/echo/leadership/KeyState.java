@@ -9,14 +9,11 @@ import java.util.Optional;
  * @param exists whether the key exists at all
  * @param session the session holding the lock, empty when nobody holds it
  * @param value the key's value (the holder record), empty when the key does not exist
- * @param createIndex index at which the key was created (0 when it does not exist)
- * @param modifyIndex index of the key's last change (0 when it does not exist)
  */
-public record KeyState(
-    long index, boolean exists, Optional<String> session, String value, long createIndex, long modifyIndex) {
+public record KeyState(long index, boolean exists, Optional<String> session, String value) {
 
   public static KeyState absent(long index) {
-    return new KeyState(index, false, Optional.empty(), "", 0, 0);
+    return new KeyState(index, false, Optional.empty(), "");
   }
 
   public boolean heldBy(String sessionId) {
@@ -27,11 +24,4 @@ public record KeyState(
     return session.isEmpty();
   }
 
-  /**
-   * A key our acquire created (rather than took over) was absent before: the lock service may have lost its
-   * state while an old leader is still serving, so the new holder must wait before opening.
-   */
-  public boolean createdByLastWrite() {
-    return exists && createIndex == modifyIndex;
-  }
 }

@@ -1,7 +1,10 @@
 package org.example.echo.leadership;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.example.echo.ws.RoleStatus;
 import org.example.echo.ws.TrafficGate;
 import org.slf4j.Logger;
@@ -46,7 +49,7 @@ public final class Leadership {
     STARTING,
     /** Has a session, does not hold the key. */
     STANDBY,
-    /** Holds a key its acquire created; gate stays closed until {@code openAt}. */
+    /** Holds the key with a session younger than the lease bound; gate stays closed until {@code openAt}. */
     HOLDING,
     /** Holds the key, gate open. */
     LEADER,
@@ -65,9 +68,15 @@ public final class Leadership {
   private Phase phase = Phase.STARTING;
   private boolean registered;
   private boolean registeredWithTag;
+  private boolean left;
   private String session;
-  private String staleSession;
+  /**
+   * Sessions we gave up but Consul may still hold: tied to our check, which we keep passing, one could hold the
+   * key for ever. Destroyed on every maintain step until Consul agrees (destroying an unknown session works).
+   */
+  private final Set<String> staleSessions = new LinkedHashSet<>();
   private long confirmedSentAt;
+  private long sessionSince;
   private long openAt;
   private long watchIndex;
   private boolean readAtOnce;
@@ -113,26 +122,25 @@ public final class Leadership {
     Phase p;
     boolean reg;
     String sess;
-    String stale;
+    List<String> stale;
     synchronized (monitor) {
       p = phase;
       reg = registered;
       sess = session;
-      stale = staleSession;
-      staleSession = null;
+      stale = List.copyOf(staleSessions);
     }
     if (p == Phase.STOPPING) {
-      return Optional.empty();
+      return Optional.empty(); // leave() destroys what is left
     }
-    if (stale != null) {
-      destroyQuietly(stale);
-    }
+    destroyStale(stale);
     if (!reg) {
       return Optional.of(register());
     }
     long sentAt = time.nanos();
+    long ackAt;
     try {
       port.heartbeat();
+      ackAt = time.nanos();
       if (heartbeatFailures > 0) {
         log.info("Consul heartbeat works again after {} failed attempt(s)", heartbeatFailures);
         heartbeatFailures = 0;
@@ -165,6 +173,15 @@ public final class Leadership {
           loseSession("session " + sess + " no longer exists");
           return Optional.of(Duration.ZERO);
         }
+        // The pass may have reached Consul after the check's TTL ran out; Consul invalidates the session
+        // asynchronously, so "alive" does not prove it survived. Only a pass answered within B counts.
+        long sinceConfirmed = ackAt - confirmedSentAt;
+        if (sinceConfirmed >= timing.leaseBound().toNanos()) {
+          loseSession("heartbeat answered " + Duration.ofNanos(sinceConfirmed).toMillis()
+              + " ms after the last confirmed one was sent (bound " + timing.leaseBound().toMillis()
+              + " ms): the check may have expired");
+          return Optional.of(Duration.ZERO);
+        }
         confirmedSentAt = Math.max(confirmedSentAt, sentAt);
       }
     } catch (LockPortException e) {
@@ -187,6 +204,9 @@ public final class Leadership {
           maintainBackoff.attempts(), delay.toMillis(), e.getMessage());
       return delay;
     }
+    if (deregisterIfLeft()) {
+      return Duration.ZERO;
+    }
     maintainBackoff.reset();
     heartbeatFailures = 0;
     synchronized (monitor) {
@@ -198,9 +218,12 @@ public final class Leadership {
   }
 
   private Duration createSession(long heartbeatSentAt) {
+    long createdBy;
     String created;
     try {
       created = port.createSession();
+      // The answer time, not the send time: a request queued across a Consul restart may be sent before it.
+      createdBy = time.nanos();
     } catch (LockPortException e) {
       Duration delay = maintainBackoff.next();
       log.warn("Consul session creation attempt {} failed, retrying in {} ms: {}",
@@ -210,10 +233,11 @@ public final class Leadership {
     maintainBackoff.reset();
     synchronized (monitor) {
       if (phase == Phase.STOPPING) {
-        staleSession = created;
+        staleSessions.add(created); // leave() destroys it
         return Duration.ZERO;
       }
       session = created;
+      sessionSince = createdBy;
       // The check was passed at or after heartbeatSentAt and the session was created after that pass.
       confirmedSentAt = heartbeatSentAt;
       watchIndex = 0;
@@ -234,6 +258,9 @@ public final class Leadership {
     }
     try {
       port.register(want);
+      if (deregisterIfLeft()) {
+        return;
+      }
       synchronized (monitor) {
         registeredWithTag = want;
       }
@@ -294,7 +321,7 @@ public final class Leadership {
       }
       if (key.heldBy(sess)) {
         // An earlier acquire whose answer we missed went through.
-        takeLock(key);
+        takeLock();
         return Optional.of(Duration.ZERO);
       }
       publish();
@@ -334,24 +361,30 @@ public final class Leadership {
       }
       return timing.acquireRetry();
     }
-    KeyState after;
+    // The acquire says nothing about now: the session may have been destroyed or the key deleted since.
+    // Open only on a read that shows our session holding the key.
+    Optional<KeyState> after;
     try {
-      after = port.read(0, Duration.ZERO);
+      after = Optional.of(port.read(0, Duration.ZERO));
     } catch (LockPortException e) {
-      // Cannot tell whether we created the key: assume we did, which only delays opening.
-      after = new KeyState(0, true, Optional.of(sess), "", 1, 1);
+      log.warn("reading the leader key after acquiring it failed, reading again: {}", e.getMessage());
+      after = Optional.empty();
     }
+    Duration next = Duration.ZERO;
     synchronized (monitor) {
       if (phase == Phase.STOPPING || !sess.equals(session)) {
         // Acquired while stopping or after the session was replaced: give it back at once.
         releaseLater = sess;
+      } else if (after.isPresent() && after.get().heldBy(sess)) {
+        watchIndex = after.get().index();
+        takeLock();
       } else {
-        watchIndex = after.index();
-        takeLock(after);
+        readAtOnce = true;
+        next = after.isPresent() ? Duration.ZERO : watchBackoff.next();
       }
     }
     releasePending();
-    return Duration.ZERO;
+    return next;
   }
 
   private void releasePending() {
@@ -366,15 +399,20 @@ public final class Leadership {
   }
 
   /** Called under the monitor with a read showing our session holds the key. */
-  private void takeLock(KeyState key) {
+  private void takeLock() {
     holder = self.toString();
     if (!leaseFresh()) {
       return; // The deadline check drops the session; never open on an unconfirmed lease.
     }
-    if (key.createdByLastWrite()) {
-      long wait = timing.leaseBound().plus(timing.deadlineTick()).toNanos();
-      openAt = time.nanos() + wait;
-      enter(Phase.HOLDING, "acquired a new leader key; opening in "
+    // If Consul lost its state at R, a leader it forgot may serve until R + B, and every session in the new
+    // state was created after R. So a session younger than B waits until it is B old. Standbys in an ordinary
+    // failover hold old sessions and open at once. The key's history cannot tell: a release or a replayed
+    // acquire makes a key created after R look old.
+    long now = time.nanos();
+    long wait = sessionSince + timing.leaseBound().plus(timing.deadlineTick()).toNanos() - now;
+    if (wait > 0) {
+      openAt = now + wait;
+      enter(Phase.HOLDING, "acquired the leader key with a new session; opening in "
           + Duration.ofNanos(wait).toMillis() + " ms so any leader Consul forgot has stopped");
     } else {
       gate.open();
@@ -428,13 +466,17 @@ public final class Leadership {
 
   /** After the server stopped: deregister and destroy the session. Call once the loops have ended. */
   public void leave() {
-    String sess;
+    List<String> toDestroy;
     synchronized (monitor) {
       if (phase != Phase.STOPPING) {
         throw new IllegalStateException("releaseForShutdown() first");
       }
-      sess = session;
+      left = true;
+      if (session != null) {
+        staleSessions.add(session);
+      }
       session = null;
+      toDestroy = List.copyOf(staleSessions);
     }
     releasePending();
     try {
@@ -443,12 +485,41 @@ public final class Leadership {
     } catch (LockPortException e) {
       log.warn("could not deregister {}: {}", self.id(), e.getMessage());
     }
-    if (sess != null) {
-      destroyQuietly(sess);
+    // One try each: once we exit nobody passes our check and Consul drops these sessions within the TTL.
+    destroyStale(toDestroy);
+  }
+
+  /**
+   * For a loop that died: closes the gate without the monitor (whatever failed may have left the state
+   * inconsistent) and without Consul. The process halts next.
+   */
+  void stopServingAtOnce() {
+    if (gate.isOpen()) {
+      gate.close(LOST_LOCK_CODE, LOST_LOCK_REASON);
     }
   }
 
   // ---------------------------------------------------------------- helpers (monitor held where noted)
+
+  /**
+   * Outside the monitor, after a registration call returned: if leave() ran meanwhile (the runner gave up
+   * waiting for a slow call), the registration may have landed after its deregistration, so undo it.
+   */
+  private boolean deregisterIfLeft() {
+    synchronized (monitor) {
+      if (!left) {
+        return false;
+      }
+    }
+    try {
+      port.deregister();
+      log.info("deregistered {} again: a registration landed after leaving", self.id());
+    } catch (LockPortException e) {
+      log.warn("could not deregister {} again (its check turns critical and is reaped): {}",
+          self.id(), e.getMessage());
+    }
+    return true;
+  }
 
   /** Under the monitor: forget the session, closing the gate if it was open. */
   private void loseSession(String why) {
@@ -457,7 +528,7 @@ public final class Leadership {
     }
     closeGate(why);
     if (session != null) {
-      staleSession = session;
+      staleSessions.add(session);
     }
     session = null;
     enter(Phase.STARTING, why);
@@ -526,11 +597,19 @@ public final class Leadership {
     }
   }
 
-  private void destroyQuietly(String sess) {
-    try {
-      port.destroySession(sess);
-    } catch (LockPortException e) {
-      log.debug("could not destroy session {}: {}", sess, e.getMessage());
+  /** Outside the monitor: destroys the given stale sessions, forgetting those Consul accepted. */
+  private void destroyStale(List<String> stale) {
+    for (String s : stale) {
+      try {
+        port.destroySession(s);
+      } catch (LockPortException e) {
+        log.warn("could not destroy stale session {}, will retry: {}", s, e.getMessage());
+        continue;
+      }
+      log.info("destroyed stale session {}", s);
+      synchronized (monitor) {
+        staleSessions.remove(s);
+      }
     }
   }
 }

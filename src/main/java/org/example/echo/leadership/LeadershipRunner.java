@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,10 +17,24 @@ import org.slf4j.LoggerFactory;
 public final class LeadershipRunner {
   private static final Logger log = LoggerFactory.getLogger(LeadershipRunner.class);
 
+  /** Exit status after an Error in a loop (a RuntimeException, a bug, keeps 70, EX_SOFTWARE). */
+  static final int ERROR_EXIT = 1;
+
+  static final int BUG_EXIT = 70;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Leadership leadership;
+  private final IntConsumer halt;
   private final List<Thread> threads;
 
   public LeadershipRunner(Leadership leadership) {
+    this(leadership, status -> Runtime.getRuntime().halt(status));
+  }
+
+  /** {@code halt} ends the process without shutdown hooks; tests substitute one that records the status. */
+  LeadershipRunner(Leadership leadership, IntConsumer halt) {
+    this.leadership = leadership;
+    this.halt = halt;
     this.threads =
         List.of(
             loop("leadership-deadline", leadership::checkDeadlines),
@@ -64,14 +79,28 @@ public final class LeadershipRunner {
                 }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-              } catch (RuntimeException e) {
-                // A bug, not a Consul failure: without this loop leadership is unsafe, so stop serving.
-                log.error("{} failed; exiting so a standby takes over", name, e);
-                Runtime.getRuntime().halt(70);
+              } catch (Throwable e) { // An Error too, or the deadline check could die silently
+                failStop(name, e);
               }
             },
             name);
     t.setDaemon(true);
     return t;
+  }
+
+  /**
+   * A loop died (a bug, or an Error such as OutOfMemoryError): without it nothing guarantees that the gate closes
+   * when the lease runs out, so close it now and halt; a standby takes over once our check expires.
+   */
+  private void failStop(String name, Throwable e) {
+    int status = e instanceof Error ? ERROR_EXIT : BUG_EXIT;
+    try {
+      leadership.stopServingAtOnce();
+      log.error("{} failed: stopped serving, halting with status {} so a standby takes over", name, status, e);
+    } catch (Throwable again) { // Halt whatever happens.
+      e.addSuppressed(again);
+    } finally {
+      halt.accept(status);
+    }
   }
 }

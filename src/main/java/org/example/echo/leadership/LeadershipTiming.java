@@ -19,8 +19,9 @@ import java.time.Duration;
  *       closes its gate. Consul cannot invalidate the session earlier than that same point, and nobody can
  *       acquire before a further lock-delay, so the old leader has stopped {@code lockDelay} before anyone
  *       else can start.
- *   <li>A holder whose acquire created the key (Consul lost its state) waits {@code leaseBound()} before
- *       opening: an old leader, cut off from the old state, has stopped by then.
+ *   <li>A holder whose session is younger than {@code leaseBound()} waits until it is that old before opening:
+ *       if Consul lost its state, every session it now knows was created after the loss, and a leader it forgot
+ *       has stopped {@code leaseBound()} after the loss. Standbys in an ordinary failover hold older sessions.
  * </ul>
  *
  * @param checkTtl TTL of the health check the process heartbeats

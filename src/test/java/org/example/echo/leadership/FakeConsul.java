@@ -23,16 +23,24 @@ final class FakeConsul {
   final Map<String, Boolean> services = new HashMap<>(); // instance -> leader tag
   final Map<String, String> sessionOwner = new HashMap<>(); // session -> instance
   final List<String> calls = new ArrayList<>();
+  /** Calls (by name, e.g. "destroySession") that fail as if the Consul servers had no leader. */
+  final Set<String> failing = new HashSet<>();
   private final Set<String> destroyed = new HashSet<>();
   // The key.
   private boolean keyExists;
   private String keySession;
   private String keyValue = "";
-  private long createIndex;
-  private long modifyIndex;
   private long lockDelayUntil = Long.MIN_VALUE;
   /** Runs inside the next acquire, before it answers: lets a test act while a call is in flight. */
   Runnable duringAcquire = () -> {};
+  /** Runs inside the next register, after Consul applied it and before it answers. */
+  Runnable duringRegister = () -> {};
+  /** Runs inside the next createSession, before it answers. */
+  Runnable duringCreateSession = () -> {};
+  /** Runs inside the next heartbeat, before it answers. */
+  Runnable duringHeartbeat = () -> {};
+  /** Runs after the next successful acquire, before it answers. */
+  Runnable afterAcquire = () -> {};
 
   FakeConsul(FakeTime time, Duration lockDelay) {
     this.time = time;
@@ -57,7 +65,7 @@ final class FakeConsul {
   synchronized void invalidate(String session) {
     if (sessionOwner.remove(session) != null && session.equals(keySession)) {
       keySession = null;
-      modifyIndex = ++index;
+      index++;
       lockDelayUntil = time.nanos() + lockDelay.toNanos();
     }
   }
@@ -82,11 +90,17 @@ final class FakeConsul {
         synchronized (FakeConsul.this) {
           services.put(instance, leaderTag);
         }
+        Runnable hook = duringRegister;
+        duringRegister = () -> {};
+        hook.run();
       }
 
       @Override
       public void heartbeat() throws LockPortException {
         call(instance, "heartbeat");
+        Runnable hook = duringHeartbeat;
+        duringHeartbeat = () -> {};
+        hook.run();
         synchronized (FakeConsul.this) {
           if (!services.containsKey(instance)) {
             throw new LockPortException(Kind.NOT_REGISTERED, "CheckID does not have associated TTL");
@@ -97,6 +111,9 @@ final class FakeConsul {
       @Override
       public String createSession() throws LockPortException {
         call(instance, "createSession");
+        Runnable hook = duringCreateSession;
+        duringCreateSession = () -> {};
+        hook.run();
         synchronized (FakeConsul.this) {
           sessionCounter++;
           String s = instance + "-s" + sessionCounter;
@@ -130,15 +147,14 @@ final class FakeConsul {
             return false;
           }
           index++;
-          if (!keyExists) {
-            createIndex = index;
-            keyExists = true;
-          }
-          modifyIndex = index;
+          keyExists = true;
           keySession = session;
           keyValue = value;
-          return true;
         }
+        Runnable after = afterAcquire;
+        afterAcquire = () -> {};
+        after.run();
+        return true;
       }
 
       @Override
@@ -148,8 +164,7 @@ final class FakeConsul {
           if (!keyExists) {
             return KeyState.absent(index);
           }
-          return new KeyState(
-              index, true, Optional.ofNullable(keySession), keyValue, createIndex, modifyIndex);
+          return new KeyState(index, true, Optional.ofNullable(keySession), keyValue);
         }
       }
 
@@ -160,7 +175,7 @@ final class FakeConsul {
           if (session.equals(keySession)) {
             keySession = null;
             keyValue = value;
-            modifyIndex = ++index;
+            index++;
           }
         }
       }
@@ -194,6 +209,9 @@ final class FakeConsul {
     calls.add(instance + " " + what);
     if (down) {
       throw new LockPortException(Kind.UNAVAILABLE, "connection refused");
+    }
+    if (failing.contains(what)) {
+      throw new LockPortException(Kind.UNAVAILABLE, "500 No cluster leader");
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LeadershipTest {
@@ -45,12 +46,25 @@ class LeadershipTest {
     }
   }
 
+  /** Lets time pass in heartbeat steps with the nodes' maintain and deadline loops running. */
+  private void pass(Duration d, Node... nodes) {
+    Duration step = TIMING.heartbeatInterval();
+    for (Duration left = d; !left.isNegative() && !left.isZero(); left = left.minus(step)) {
+      time.advance(left.compareTo(step) < 0 ? left : step);
+      for (Node n : nodes) {
+        n.leadership.maintain();
+        n.leadership.checkDeadlines();
+      }
+    }
+  }
+
+  /** Long enough for a session created now to be older than the lease bound. */
+  private static final Duration AGE = TTL.plus(TIMING.deadlineTick());
+
   private Node leaderOf(Node n) {
     n.join();
-    n.leadership.watch(); // key absent: acquires a fresh key
-    time.advance(TTL.plus(TIMING.deadlineTick()));
-    n.leadership.maintain();
-    n.leadership.checkDeadlines();
+    n.leadership.watch(); // acquires with a new session: waits B
+    pass(AGE, n);
     assertThat(n.role()).isEqualTo("leader");
     return n;
   }
@@ -68,11 +82,11 @@ class LeadershipTest {
   }
 
   @Test
-  void freshKeyIsHeldClosedForTheLeaseBoundThenOpens() {
+  void youngSessionIsHeldClosedUntilItIsOlderThanTheLeaseBound() {
     Node a = new Node("a").join();
     a.leadership.watch();
     assertThat(consul.holderSession()).isPresent();
-    assertThat(a.gate.isOpen()).as("a fresh key must not open at once").isFalse();
+    assertThat(a.gate.isOpen()).as("a session created just now must not open at once").isFalse();
     assertThat(a.role()).isEqualTo("standby");
 
     time.advance(Duration.ofMillis(500));
@@ -103,9 +117,10 @@ class LeadershipTest {
   }
 
   @Test
-  void takesOverACleanlyReleasedKeyAtOnce() {
+  void oldSessionTakesOverACleanlyReleasedKeyAtOnce() {
     Node a = leaderOf(new Node("a"));
     Node b = new Node("b").join();
+    pass(AGE, a, b);
     b.leadership.watch(); // sees a holding
 
     a.leadership.releaseForShutdown();
@@ -121,6 +136,7 @@ class LeadershipTest {
   void lockDelayKeepsStandbyRetryingThenItTakesOver() {
     Node a = leaderOf(new Node("a"));
     Node b = new Node("b").join();
+    pass(AGE, a, b);
     b.leadership.watch();
 
     consul.invalidate(consul.holderSession().orElseThrow());
@@ -143,6 +159,7 @@ class LeadershipTest {
   void leaderStepsDownWhenTheKeyShowsAnotherHolder() {
     Node a = leaderOf(new Node("a"));
     Node b = new Node("b").join();
+    pass(AGE, a, b);
     consul.invalidate(consul.holderSession().orElseThrow());
     time.advance(TIMING.lockDelay());
     b.leadership.maintain();
@@ -177,6 +194,33 @@ class LeadershipTest {
   }
 
   @Test
+  void aHeartbeatAnsweredAfterTheBoundDoesNotConfirm() {
+    Node a = leaderOf(new Node("a"));
+    a.leadership.maintain(); // confirmed, sent now
+    time.advance(TIMING.heartbeatInterval());
+    // The next pass takes so long that it lands after the check's TTL from the last confirmed send ran out;
+    // Consul may invalidate the session any moment although it still shows it now.
+    consul.duringHeartbeat = () -> time.advance(TTL.minus(TIMING.heartbeatInterval()));
+    a.leadership.maintain();
+    assertThat(a.gate.isOpen()).isFalse();
+    assertThat(a.gate.closeCodes).containsExactly(Leadership.LOST_LOCK_CODE);
+    assertThat(a.role()).isEqualTo("starting");
+  }
+
+  @Test
+  void aHeartbeatAnsweredJustWithinTheBoundConfirms() {
+    Node a = leaderOf(new Node("a"));
+    a.leadership.maintain();
+    time.advance(TIMING.heartbeatInterval());
+    consul.duringHeartbeat =
+        () -> time.advance(TTL.minus(TIMING.heartbeatInterval()).minus(Duration.ofMillis(1)));
+    a.leadership.maintain();
+    a.leadership.checkDeadlines();
+    assertThat(a.gate.isOpen()).isTrue();
+    assertThat(a.role()).isEqualTo("leader");
+  }
+
+  @Test
   void afterACutItComesBackWithANewSession() {
     Node a = leaderOf(new Node("a"));
     String first = consul.holderSession().orElseThrow();
@@ -195,7 +239,10 @@ class LeadershipTest {
     a.leadership.maintain();
     a.leadership.watch();
     a.leadership.watch();
-    assertThat(a.role()).as("old key existed: no extra wait").isEqualTo("leader");
+    assertThat(consul.holderSession()).isPresent();
+    assertThat(a.gate.isOpen()).as("new session: waits although the key existed").isFalse();
+    pass(AGE, a);
+    assertThat(a.role()).isEqualTo("leader");
   }
 
   @Test
@@ -258,10 +305,9 @@ class LeadershipTest {
       throw new AssertionError(e);
     }
     a.leadership.watch();
-    time.advance(TTL.plus(TIMING.deadlineTick()).minus(Duration.ofMillis(1)));
-    a.leadership.maintain();
-    time.advance(Duration.ofMillis(1));
-    a.leadership.checkDeadlines();
+    pass(AGE.minus(Duration.ofMillis(1)), a);
+    assertThat(a.gate.isOpen()).as("its session is still young").isFalse();
+    pass(Duration.ofMillis(1), a);
     assertThat(a.role()).isEqualTo("leader");
   }
 
@@ -322,13 +368,43 @@ class LeadershipTest {
   }
 
   @Test
-  void shutdownWhileHoldingAFreshKeyReleasesIt() {
-    Node a = new Node("a").join();
-    a.leadership.watch();
+  void afterStateLossAReleasedKeyStillMakesTheNextYoungSessionWait() {
+    // Consul lost its state: c creates the key and waits, is stopped and releases it (no lock-delay), so the
+    // key now looks taken over rather than created. A leader Consul forgot may still serve for up to B.
+    consul.wipe();
+    Node c = new Node("c").join();
+    Node d = new Node("d").join();
+    c.leadership.watch();
     assertThat(consul.holderSession()).isPresent();
-    a.leadership.releaseForShutdown();
+    c.leadership.releaseForShutdown();
     assertThat(consul.holderSession()).isEmpty();
-    assertThat(a.gate.opens).isZero();
+    assertThat(c.gate.opens).isZero();
+
+    d.leadership.watch();
+    assertThat(consul.holderSession()).as("d holds the key").isPresent();
+    assertThat(d.gate.isOpen()).as("d's session is younger than B").isFalse();
+    pass(AGE.minus(Duration.ofMillis(1)), d);
+    assertThat(d.gate.isOpen()).isFalse();
+    pass(Duration.ofMillis(1), d);
+    assertThat(d.gate.isOpen()).isTrue();
+  }
+
+  @Test
+  void aReplayedAcquireDoesNotLetAYoungSessionOpen() {
+    Node a = new Node("a").join();
+    String s = consul.sessionOwner.keySet().iterator().next();
+    // OkHttp may send the PUT twice: the second write leaves a key that no longer looks just created.
+    consul.duringAcquire = () -> {
+      try {
+        consul.portFor("a").acquire(s, "replayed");
+      } catch (LockPortException e) {
+        throw new AssertionError(e);
+      }
+    };
+    a.leadership.watch();
+    assertThat(consul.holderSession()).contains(s);
+    assertThat(a.gate.isOpen()).isFalse();
+    assertThat(a.role()).isEqualTo("standby");
   }
 
   @Test
@@ -352,6 +428,112 @@ class LeadershipTest {
     a.leadership.watch();
     assertThat(consul.holderSession()).isEmpty();
     assertThat(a.gate.opens).isZero();
+  }
+
+  @Test
+  void doesNotOpenWhenTheSessionDiesBetweenAcquireAndRead() {
+    Node a = new Node("a").join();
+    pass(AGE, a); // an old session would open at once
+    String s = consul.sessionOwner.keySet().iterator().next();
+    consul.afterAcquire = () -> consul.invalidate(s);
+    a.leadership.watch();
+    a.leadership.checkDeadlines();
+    assertThat(a.gate.opens).isZero();
+    assertThat(a.role()).isEqualTo("standby");
+    a.leadership.maintain();
+    assertThat(a.role()).as("session gone").isEqualTo("starting");
+    assertThat(a.gate.opens).isZero();
+  }
+
+  @Test
+  void aFailedReadAfterAcquireIsRetriedBeforeOpening() {
+    Node a = new Node("a").join();
+    pass(AGE, a);
+    consul.afterAcquire = () -> consul.setDown(true);
+    a.leadership.watch();
+    assertThat(consul.holderSession()).isPresent();
+    assertThat(a.gate.opens).as("holding is not known yet").isZero();
+
+    consul.setDown(false);
+    a.leadership.watch();
+    assertThat(a.gate.isOpen()).as("the next read shows us holding").isTrue();
+    assertThat(a.role()).isEqualTo("leader");
+  }
+
+  @Test
+  void aStaleSessionIsDestroyedWhenConsulFinallyLetsUsAndSomeoneLeadsAgain() {
+    Node a = leaderOf(new Node("a"));
+    Node b = new Node("b").join();
+    pass(AGE, a, b);
+    String first = consul.holderSession().orElseThrow();
+    // Servers without a leader: the agent still takes heartbeats, so the abandoned session stays alive.
+    consul.failing.addAll(Set.of("sessionAlive", "createSession", "destroySession"));
+    pass(TTL, a, b);
+    assertThat(a.gate.isOpen()).as("lease unconfirmed").isFalse();
+    pass(Duration.ofSeconds(5), a, b); // twenty failed destroys
+    assertThat(consul.holderSession()).as("the abandoned session still holds the key").contains(first);
+
+    consul.failing.clear();
+    a.step();
+    assertThat(consul.destroyed(first)).isTrue();
+    assertThat(consul.holderSession()).isEmpty();
+    for (int i = 0; i < 100; i++) {
+      time.advance(TIMING.deadlineTick());
+      a.step();
+      b.step();
+    }
+    assertThat(a.gate.isOpen() ^ b.gate.isOpen()).as("exactly one serves again").isTrue();
+  }
+
+  @Test
+  void aSessionCreatedWhileStoppingIsDestroyedOnLeave() {
+    Node a = new Node("a");
+    a.leadership.maintain(); // register
+    consul.duringCreateSession = a.leadership::releaseForShutdown;
+    a.leadership.maintain(); // heartbeat, session answered after SIGTERM
+    String created = consul.sessionOwner.keySet().iterator().next();
+    a.leadership.leave();
+    assertThat(consul.destroyed(created)).isTrue();
+  }
+
+  @Test
+  void aStaleSessionLeftWhenStoppingIsDestroyedOnLeave() {
+    Node a = leaderOf(new Node("a"));
+    String first = consul.holderSession().orElseThrow();
+    consul.failing.addAll(Set.of("sessionAlive", "createSession", "destroySession"));
+    pass(TTL, a);
+    assertThat(a.role()).isEqualTo("starting");
+    a.leadership.releaseForShutdown();
+    assertThat(a.leadership.maintain()).isEmpty();
+    consul.failing.clear();
+    a.leadership.leave();
+    assertThat(consul.destroyed(first)).isTrue();
+  }
+
+  @Test
+  void aRegistrationThatLandsAfterLeaveIsUndone() {
+    Node a = new Node("a");
+    // The runner gave up waiting for a slow register: SIGTERM handling deregisters while it is in flight.
+    consul.duringRegister = () -> {
+      a.leadership.releaseForShutdown();
+      a.leadership.leave();
+    };
+    a.leadership.maintain();
+    assertThat(consul.services).doesNotContainKey("a");
+  }
+
+  @Test
+  void aLeaderTagUpdateThatLandsAfterLeaveIsUndone() {
+    Node a = new Node("a").join();
+    a.leadership.watch();
+    pass(AGE, a);
+    assertThat(a.role()).isEqualTo("leader");
+    consul.duringRegister = () -> {
+      a.leadership.releaseForShutdown();
+      a.leadership.leave();
+    };
+    a.leadership.maintain(); // re-registers with the leader tag
+    assertThat(consul.services).doesNotContainKey("a");
   }
 
   @Test

@@ -1,0 +1,46 @@
+package org.example.echo.leadership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class LeadershipRunnerTest {
+  private static final LeadershipTiming TIMING = LeadershipTiming.defaults();
+
+  private final FakeTime time = new FakeTime();
+  private final FakeConsul consul = new FakeConsul(time, TIMING.lockDelay());
+  private final RecordingGate gate = new RecordingGate();
+  private final Leadership leadership =
+      new Leadership(consul.portFor("a"), gate, TIMING, time, new Candidate("a", "10.0.0.1", 8080));
+
+  @Test
+  void anErrorInALoopClosesTheGateAndHalts() throws Exception {
+    leadership.maintain(); // register
+    leadership.maintain(); // session
+    leadership.watch(); // acquire; a new session waits B
+    for (int i = 0; i < 5 && !gate.isOpen(); i++) {
+      time.advance(TIMING.heartbeatInterval());
+      leadership.maintain();
+      leadership.checkDeadlines();
+    }
+    assertThat(gate.isOpen()).isTrue();
+
+    consul.duringHeartbeat = () -> {
+      throw new OutOfMemoryError("test: heap exhausted");
+    };
+    CompletableFuture<Integer> halted = new CompletableFuture<>();
+    LeadershipRunner runner = new LeadershipRunner(leadership, halted::complete);
+    runner.start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(halted::isDone);
+      assertThat(halted.get()).isEqualTo(LeadershipRunner.ERROR_EXIT);
+      assertThat(gate.isOpen()).isFalse();
+      assertThat(gate.closeCodes).containsExactly(Leadership.LOST_LOCK_CODE);
+    } finally {
+      runner.stop(Duration.ofSeconds(1));
+    }
+  }
+}
