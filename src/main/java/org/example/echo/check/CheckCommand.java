@@ -89,6 +89,9 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--client", defaultValue = "jetty", paramLabel = "<jetty|nio>", description = "jetty (default): every feature; nio: a lean java.nio client for benchmarks (connect rate and --load, ws:// only, no --hold), so the client's CPU does not hide the server's")
   Client client;
 
+  @Option(names = "--warmup", defaultValue = "0", paramLabel = "<s>", description = "With --client nio: first run the same work, unmeasured, for this many seconds, so the client's JIT compilation stays out of the figures (default ${DEFAULT-VALUE})")
+  int warmupSeconds;
+
   @Override
   public Integer call() throws Exception {
     CheckOptions options = validate();
@@ -99,7 +102,9 @@ public final class CheckCommand implements Callable<Integer> {
       return 1;
     }
     RunnableCheck check =
-        client == Client.nio ? new NioCheck(options, out, err) : new ConnectionCheck(options, out, err);
+        client == Client.nio
+            ? new NioCheck(options, Duration.ofSeconds(warmupSeconds), out, err)
+            : new ConnectionCheck(options, out, err);
     CountDownLatch finished = new CountDownLatch(1);
     // Ctrl-C / SIGTERM: end the waits, let run() print the summary and close, then let the JVM exit.
     Thread hook = new Thread(() -> awaitAfterStop(check, finished), "ws-check-shutdown");
@@ -140,8 +145,11 @@ public final class CheckCommand implements Callable<Integer> {
     atLeast(holdSeconds, 0, "--hold");
     atLeast(loadSeconds, 0, "--load");
     atLeast(messageSize, 1, "--message-size");
+    atLeast(warmupSeconds, 0, "--warmup");
     if (client == Client.nio) {
       nioLimits();
+    } else if (warmupSeconds > 0) {
+      throw invalid("--warmup", "only with --client nio");
     }
     OptionalLong headroom = FileLimit.headroom();
     if (headroom.isPresent() && connections + FileLimit.RESERVE > headroom.getAsLong()) {

@@ -16,17 +16,30 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NioCheck implements RunnableCheck {
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+  /** Connections per warm-up round: enough for the JIT, few enough that a round takes well under a second. */
+  private static final int WARMUP_CONNECTIONS = 1_000;
+  private static final int MAX_WARMUP_ROUNDS = 1_000;
 
   private final CheckOptions options;
   private final PrintWriter out;
   private final PrintWriter err;
   private final StopSignal stop = new StopSignal();
+  private final Duration warmup;
 
   public NioCheck(CheckOptions options, PrintWriter out, PrintWriter err) {
+    this(options, Duration.ZERO, out, err);
+  }
+
+  /**
+   * @param warmup how long to run the same kind of work, unmeasured, before the measured run: each check is a
+   *     fresh JVM, and without it the client's own JIT compilation lands in the figures
+   */
+  public NioCheck(CheckOptions options, Duration warmup, PrintWriter out, PrintWriter err) {
     if (!options.hold().isZero()) {
       throw new IllegalArgumentException("the NIO client does not hold connections");
     }
     this.options = options;
+    this.warmup = warmup;
     this.out = out;
     this.err = err;
   }
@@ -38,6 +51,9 @@ public final class NioCheck implements RunnableCheck {
 
   @Override
   public CheckResult run() throws Exception {
+    if (!warmup.isZero()) {
+      warmUp();
+    }
     try (NioEchoClient client = new NioEchoClient(options, stop, this::detail)) {
       ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(NioCheck::statusThread);
       long start = System.nanoTime();
@@ -63,6 +79,30 @@ public final class NioCheck implements RunnableCheck {
       client.closeAll(CLOSE_GRACE);
       return result;
     }
+  }
+
+  /** Rounds of the same work on fewer connections, results discarded, until the warm-up time is over. */
+  private void warmUp() throws Exception {
+    long start = System.nanoTime();
+    long end = start + warmup.toNanos();
+    int connections = Math.min(options.connections(), WARMUP_CONNECTIONS);
+    CheckOptions round =
+        new CheckOptions(options.uri(), connections, Duration.ZERO, options.dialTimeout(), options.interval(),
+            Duration.ZERO, options.echo(), options.load().isZero() ? Duration.ZERO : Duration.ofMillis(500),
+            options.messageSize(), options.sourceAddresses(), false);
+    int rounds = 0;
+    while (rounds < MAX_WARMUP_ROUNDS && System.nanoTime() - end < 0 && !stop.isStopped()) {
+      rounds++;
+      try (NioEchoClient client = new NioEchoClient(round, stop, line -> {})) {
+        client.dialAll();
+        if (!round.load().isZero()) {
+          NioEchoClient.LoadOutcome unused = client.runLoad(round.load(), new LatencyHistogram());
+        }
+        client.closeAll(CLOSE_GRACE);
+      }
+    }
+    out.println(String.format(Locale.ROOT, "Warm-up: %d rounds of %d connections%s in %.1f s (not measured)",
+        rounds, connections, round.load().isZero() ? "" : " with load", (System.nanoTime() - start) / 1e9));
   }
 
   private boolean allEstablished(NioEchoClient client) {

@@ -67,7 +67,18 @@ class NioCheckTest {
   }
 
   @Test
-  void serverClosingTheConnectionsDuringTheLoadFails() {
+  void warmupRunsUnmeasuredRoundsFirst() {
+    CliRun run =
+        CliRun.of(new CheckCommand(), "--client", "nio", "-c", "20", "-s", "0", "--echo", "--warmup", "1", url);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .containsPattern("Warm-up: [1-9][0-9]* rounds of 20 connections in [0-9.]+ s \\(not measured\\)")
+        .contains("Echo round trip stats for 20 echoed connections");
+  }
+
+  @Test
+  void upgradeRejectedByAStandbyFails() {
     server.gate().close(1001, "standby");
 
     CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "2", "-s", "0", "--load", "1", url);
