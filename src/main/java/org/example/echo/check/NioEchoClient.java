@@ -65,10 +65,8 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
   NioEchoClient(CheckOptions options, StopSignal stop, Consumer<String> detail) throws IOException {
     this.uri = options.uri();
     int port = uri.getPort() < 0 ? 80 : uri.getPort();
+    // Resolved once; an unknown host fails every dial with a clear reason (see dial) rather than an exception.
     this.address = new InetSocketAddress(uri.getHost(), port);
-    if (address.isUnresolved()) {
-      throw new IOException("cannot resolve " + uri.getHost());
-    }
     this.sources = options.sourceAddresses();
     this.echoOnOpen = options.echo();
     this.timeoutNanos = options.dialTimeout().toNanos();
@@ -150,6 +148,10 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
     dialed.incrementAndGet();
     inFlight[connection.id] = true;
     dialsInFlight++;
+    if (address.isUnresolved()) {
+      connection.fail("cannot resolve host " + uri.getHost());
+      return;
+    }
     SocketChannel channel = null;
     try {
       channel = SocketChannel.open();

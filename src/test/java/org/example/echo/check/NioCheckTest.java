@@ -102,6 +102,25 @@ class NioCheckTest {
   }
 
   @Test
+  void sourceAddressesAreUsedForTheDials() {
+    CliRun run =
+        CliRun.of(new CheckCommand(), "--client", "nio", "-c", "4", "-s", "0", "--source-addresses", "2", "--echo", url);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).endsWith("OK: all 4 connections established and echoed\n");
+  }
+
+  @Test
+  void unknownHostFailsWithAClearReason() {
+    CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "2", "-s", "0", "ws://no-such-host.invalid:1/");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .isEqualTo("FAILED: 0 of 2 connections established, 2 failed; first failure: connection 0: cannot resolve host"
+            + " no-such-host.invalid\n");
+  }
+
+  @Test
   void optionsTheNioClientCannotHonourAreRefusedUpfront() {
     assertThat(CliRun.of(new CheckCommand(), "--client", "nio", "wss://127.0.0.1:1/"))
         .satisfies(run -> assertThat(run.exitCode()).isEqualTo(2))
