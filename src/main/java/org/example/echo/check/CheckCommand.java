@@ -78,6 +78,20 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--source-addresses", paramLabel = "<N>", description = "Spread dials over the source addresses 127.0.0.1..127.0.0.N (loopback targets only), for more than ~28,000 connections")
   Integer sourceAddresses;
 
+  /** Which WebSocket client drives the connections. */
+  enum Client {
+    /** Jetty's WebSocketClient: every feature; what users run. */
+    jetty,
+    /** The lean java.nio client for benchmarks: connect rate and --load only, ws:// only, no --hold. */
+    nio
+  }
+
+  @Option(names = "--client", defaultValue = "jetty", paramLabel = "<jetty|nio>", description = "jetty (default): every feature; nio: a lean java.nio client for benchmarks (connect rate and --load, ws:// only, no --hold), so the client's CPU does not hide the server's")
+  Client client;
+
+  @Option(names = "--warmup", defaultValue = "0", paramLabel = "<s>", description = "With --client nio: first run the same work, unmeasured, for this many seconds, so the client's JIT compilation stays out of the figures (default ${DEFAULT-VALUE})")
+  int warmupSeconds;
+
   @Override
   public Integer call() throws Exception {
     CheckOptions options = validate();
@@ -87,7 +101,10 @@ public final class CheckCommand implements Callable<Integer> {
       err.println("FAILED: not confirmed; nothing was dialled");
       return 1;
     }
-    ConnectionCheck check = new ConnectionCheck(options, out, err);
+    RunnableCheck check =
+        client == Client.nio
+            ? new NioCheck(options, Duration.ofSeconds(warmupSeconds), out, err)
+            : new ConnectionCheck(options, out, err);
     CountDownLatch finished = new CountDownLatch(1);
     // Ctrl-C / SIGTERM: end the waits, let run() print the summary and close, then let the JVM exit.
     Thread hook = new Thread(() -> awaitAfterStop(check, finished), "ws-check-shutdown");
@@ -100,7 +117,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private static void awaitAfterStop(ConnectionCheck check, CountDownLatch finished) {
+  private static void awaitAfterStop(RunnableCheck check, CountDownLatch finished) {
     check.stop();
     try {
       finished.await(5, TimeUnit.SECONDS);
@@ -128,6 +145,12 @@ public final class CheckCommand implements Callable<Integer> {
     atLeast(holdSeconds, 0, "--hold");
     atLeast(loadSeconds, 0, "--load");
     atLeast(messageSize, 1, "--message-size");
+    atLeast(warmupSeconds, 0, "--warmup");
+    if (client == Client.nio) {
+      nioLimits();
+    } else if (warmupSeconds > 0) {
+      throw invalid("--warmup", "only with --client nio");
+    }
     OptionalLong headroom = FileLimit.headroom();
     if (headroom.isPresent() && connections + FileLimit.RESERVE > headroom.getAsLong()) {
       throw invalid("--connections", connections + " connections need about " + (connections + FileLimit.RESERVE)
@@ -146,6 +169,20 @@ public final class CheckCommand implements Callable<Integer> {
         messageSize,
         sourceAddresses(url),
         verbose);
+  }
+
+  private void nioLimits() {
+    if (!"ws".equalsIgnoreCase(url.getScheme())) {
+      throw invalid("--client", "nio speaks ws:// only; use --client jetty for " + url.getScheme() + "://");
+    }
+    if (holdSeconds > 0) {
+      throw invalid("--client", "nio does not hold connections; use --client jetty with --hold");
+    }
+    // An echo with the "echo: " prefix and frame header must fit the NIO client's input limit.
+    int maxMessage = NioConnection.MAX_INPUT / 2;
+    if (messageSize > maxMessage) {
+      throw invalid("--message-size", "at most " + maxMessage + " with --client nio, was " + messageSize);
+    }
   }
 
   /** Why {@code url} cannot be dialled, if it cannot. */

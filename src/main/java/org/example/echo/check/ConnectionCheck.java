@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * line every interval, optionally verify an echo on each, hold them all open (and echo again), run a closed-loop
  * load, then print statistics and a verdict. Reusable in-process: {@link #run()} returns the result.
  */
-public final class ConnectionCheck {
+public final class ConnectionCheck implements RunnableCheck {
   /** How often waits look at the stop signal; short enough that Ctrl-C feels immediate. */
   private static final Duration POLL = Duration.ofMillis(50);
   /** Quiet time after which no more closures are expected to follow the first one. */
@@ -72,6 +72,7 @@ public final class ConnectionCheck {
   }
 
   /** Ends the check early (Ctrl-C): waits end, the summary is printed and every connection closed. */
+  @Override
   public void stop() {
     stop.stop();
   }
@@ -80,6 +81,7 @@ public final class ConnectionCheck {
     return StatusCounts.of(connections.stream().map(CheckedConnection::state).toList());
   }
 
+  @Override
   public CheckResult run() throws Exception {
     try (ClientPool clients =
         ClientPool.start(options.connections(), options.dialTimeout(), options.sourceAddresses())) {

@@ -1,0 +1,212 @@
+package org.example.echo.check;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code check --client nio}: the connect rate and the closed-loop load of {@link ConnectionCheck}, with the same
+ * output, driven by {@link NioEchoClient} so that the client's own CPU does not hide the server's. No hold: the
+ * idle-connection figure is the Jetty client's job.
+ */
+public final class NioCheck implements RunnableCheck {
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+  /** Connections per warm-up round: enough for the JIT, few enough that a round takes well under a second. */
+  private static final int WARMUP_CONNECTIONS = 1_000;
+  private static final int MAX_WARMUP_ROUNDS = 1_000;
+
+  private final CheckOptions options;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final StopSignal stop = new StopSignal();
+  private final Duration warmup;
+
+  public NioCheck(CheckOptions options, PrintWriter out, PrintWriter err) {
+    this(options, Duration.ZERO, out, err);
+  }
+
+  /**
+   * @param warmup how long to run the same kind of work, unmeasured, before the measured run: each check is a
+   *     fresh JVM, and without it the client's own JIT compilation lands in the figures
+   */
+  public NioCheck(CheckOptions options, Duration warmup, PrintWriter out, PrintWriter err) {
+    if (!options.hold().isZero()) {
+      throw new IllegalArgumentException("the NIO client does not hold connections");
+    }
+    this.options = options;
+    this.warmup = warmup;
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public void stop() {
+    stop.stop();
+  }
+
+  @Override
+  public CheckResult run() throws Exception {
+    if (!warmup.isZero()) {
+      warmUp();
+    }
+    try (NioEchoClient client = new NioEchoClient(options, stop, this::detail)) {
+      ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(NioCheck::statusThread);
+      long start = System.nanoTime();
+      String loadReport = "";
+      int stalled = 0;
+      try {
+        ScheduledFuture<?> unused =
+            ticker.scheduleAtFixedRate(
+                () -> out.println(client.counts().format()), 0, options.interval().toMillis(), TimeUnit.MILLISECONDS);
+        client.dialAll();
+        if (allEstablished(client) && !options.load().isZero()) {
+          LatencyHistogram histogram = new LatencyHistogram();
+          NioEchoClient.LoadOutcome outcome = client.runLoad(options.load(), histogram);
+          stalled = outcome.stalled();
+          loadReport = loadReport(outcome.elapsedNanos(), histogram);
+        }
+      } finally {
+        ticker.shutdownNow();
+        ticker.awaitTermination(1, TimeUnit.SECONDS);
+      }
+      CheckResult result = evaluate(client, start, stalled);
+      printSummary(result, loadReport);
+      client.closeAll(CLOSE_GRACE);
+      return result;
+    }
+  }
+
+  /** Rounds of the same work on fewer connections, results discarded, until the warm-up time is over. */
+  private void warmUp() throws Exception {
+    long start = System.nanoTime();
+    long end = start + warmup.toNanos();
+    int connections = Math.min(options.connections(), WARMUP_CONNECTIONS);
+    CheckOptions round =
+        new CheckOptions(options.uri(), connections, Duration.ZERO, options.dialTimeout(), options.interval(),
+            Duration.ZERO, options.echo(), options.load().isZero() ? Duration.ZERO : Duration.ofMillis(500),
+            options.messageSize(), options.sourceAddresses(), false);
+    int rounds = 0;
+    while (rounds < MAX_WARMUP_ROUNDS && System.nanoTime() - end < 0 && !stop.isStopped()) {
+      rounds++;
+      try (NioEchoClient client = new NioEchoClient(round, stop, line -> {})) {
+        client.dialAll();
+        if (!round.load().isZero()) {
+          NioEchoClient.LoadOutcome unused = client.runLoad(round.load(), new LatencyHistogram());
+        }
+        client.closeAll(CLOSE_GRACE);
+      }
+    }
+    out.println(String.format(Locale.ROOT, "Warm-up: %d rounds of %d connections%s in %.1f s (not measured)",
+        rounds, connections, round.load().isZero() ? "" : " with load", (System.nanoTime() - start) / 1e9));
+  }
+
+  private boolean allEstablished(NioEchoClient client) {
+    StatusCounts counts = client.counts();
+    return !stop.isStopped() && counts.established() == counts.total();
+  }
+
+  private String loadReport(long elapsedNanos, LatencyHistogram histogram) {
+    long messages = histogram.count();
+    double seconds = elapsedNanos / 1e9;
+    return String.format(
+        Locale.ROOT,
+        "Load: %d connections, %d-byte messages for %.1f s: %d echoes, %.0f msgs/s,"
+            + " latency p50/p99/p99.9/max = %.3fms/%.3fms/%.3fms/%.3fms",
+        options.connections(),
+        options.messageSize(),
+        seconds,
+        messages,
+        messages / seconds,
+        histogram.percentileMicros(50) / 1e3,
+        histogram.percentileMicros(99) / 1e3,
+        histogram.percentileMicros(99.9) / 1e3,
+        histogram.percentileMicros(100) / 1e3);
+  }
+
+  private CheckResult evaluate(NioEchoClient client, long startNanos, int stalled) {
+    StatusCounts counts = client.counts();
+    LatencyStats handshakes = LatencyStats.of(measured(client.handshakeNanos()));
+    LatencyStats echoes = LatencyStats.of(measured(client.firstEchoNanos()));
+    String rate = connectRate(client, startNanos, counts);
+    int n = counts.total();
+    if (stop.isStopped()) {
+      return new CheckResult(counts, handshakes, echoes, rate, false,
+          "interrupted with " + counts.established() + " of " + n + " connections established");
+    }
+    if (counts.error() > 0 || counts.dialing() > 0 || counts.notInitiated() > 0) {
+      return new CheckResult(counts, handshakes, echoes, rate, false,
+          counts.established() + " of " + n + " connections established, " + counts.error()
+              + " failed; first failure: " + client.firstProblem());
+    }
+    if (counts.closed() > 0) {
+      return new CheckResult(counts, handshakes, echoes, rate, false,
+          counts.closed() + " of " + n + " connections were closed before the check ended; first: "
+              + client.firstProblem());
+    }
+    if (stalled > 0) {
+      return new CheckResult(counts, handshakes, echoes, rate, false,
+          stalled + " connections still waited for an echo " + options.dialTimeout().toMillis()
+              + " ms after the load run");
+    }
+    String verdict = "all " + n + " connections established" + (options.echo() ? " and echoed" : "")
+        + (options.load().isZero() ? "" : ", load run completed");
+    return new CheckResult(counts, handshakes, echoes, rate, true, verdict);
+  }
+
+  private String connectRate(NioEchoClient client, long startNanos, StatusCounts counts) {
+    long last = client.lastReadyNanos();
+    if (last == 0) {
+      return "";
+    }
+    double seconds = Math.max(1, last - startNanos) / 1e9;
+    int ready = counts.total() - counts.error();
+    return String.format(Locale.ROOT, "Connect%s rate: %d connections in %.3f s = %.0f connections/s",
+        options.echo() ? " + first echo" : "", ready, seconds, ready / seconds);
+  }
+
+  private static long[] measured(long[] nanos) {
+    return Arrays.stream(nanos).filter(n -> n >= 0).toArray();
+  }
+
+  private void printSummary(CheckResult result, String loadReport) {
+    out.println("--- " + options.uri() + " WebSocket check statistics (NIO client) ---");
+    out.println(result.counts().format());
+    out.println("Handshake time stats for " + result.handshakes().count() + " established connections "
+        + result.handshakes().format());
+    if (options.echo()) {
+      out.println("Echo round trip stats for " + result.echoes().count() + " echoed connections "
+          + result.echoes().format());
+    }
+    if (!result.connectRate().isEmpty()) {
+      out.println(result.connectRate());
+    }
+    if (!loadReport.isEmpty()) {
+      out.println(loadReport);
+    }
+    if (result.passed()) {
+      out.println("OK: " + result.verdict());
+    } else {
+      out.flush();
+      err.println("FAILED: " + result.verdict());
+    }
+    out.flush();
+    err.flush();
+  }
+
+  private void detail(String line) {
+    if (options.verbose()) {
+      err.println(line);
+    }
+  }
+
+  private static Thread statusThread(Runnable runnable) {
+    Thread thread = new Thread(runnable, "ws-check-status");
+    thread.setDaemon(true);
+    return thread;
+  }
+}

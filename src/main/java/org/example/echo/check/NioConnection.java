@@ -1,0 +1,383 @@
+package org.example.echo.check;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * One connection of the NIO client: TCP connect, upgrade, then echoes of one pre-encoded frame, one at a time.
+ * Touched only by the selector thread, so nothing here is synchronized. Input is read into the selector's shared
+ * buffer; only a partial frame (rare for small echoes) is copied aside until the rest arrives.
+ */
+final class NioConnection {
+
+  /** What the client hears from its connections. */
+  interface Events {
+    void established(NioConnection connection);
+
+    /** An echo came back, {@code nanos} after its frame was written. */
+    void echoed(NioConnection connection, long nanos);
+
+    /** The dial failed (never established) or the established connection broke; {@link #problem()} says how. */
+    void failed(NioConnection connection, boolean wasEstablished);
+  }
+
+  enum Phase { NOT_INITIATED, CONNECTING, UPGRADING, OPEN, ENDED }
+
+  /** Larger upgrade responses or frames are not what an echo server sends to a load generator. */
+  static final int MAX_INPUT = 16_384;
+  private static final byte[] HEADER_END = {'\r', '\n', '\r', '\n'};
+
+  final int id;
+  private final Events events;
+  private final ByteBuffer message;
+  private final byte[] expectedTail;
+  private SocketChannel channel;
+  private SelectionKey key;
+  private Phase phase = Phase.NOT_INITIATED;
+  private String expectedAccept = "";
+  private ByteBuffer pendingOutput;
+  private byte[] pendingInput = new byte[0];
+  private int pendingLength;
+  private long phaseStartNanos;
+  private long sentAtNanos;
+  private boolean awaitingEcho;
+  private boolean closeSent;
+  private long handshakeNanos = -1;
+  private String problem = "";
+
+  /**
+   * @param frame the pre-encoded masked text frame every echo sends (shared, never written to)
+   * @param payload its unmasked text: a reply counts as an echo if it ends with it
+   */
+  NioConnection(int id, Events events, ByteBuffer frame, byte[] payload) {
+    this.id = id;
+    this.events = events;
+    this.message = frame.duplicate();
+    this.expectedTail = payload;
+  }
+
+  Phase phase() {
+    return phase;
+  }
+
+  long handshakeNanos() {
+    return handshakeNanos;
+  }
+
+  String problem() {
+    return problem;
+  }
+
+  boolean awaitingEcho() {
+    return awaitingEcho;
+  }
+
+  /** Start of the dial while dialling, of the last send while an echo is awaited: for timeouts. */
+  long waitingSinceNanos() {
+    return awaitingEcho ? sentAtNanos : phaseStartNanos;
+  }
+
+  void dial(SocketChannel socket, SelectionKey selectionKey, boolean connected, String acceptKey, ByteBuffer request)
+      throws IOException {
+    this.channel = socket;
+    this.key = selectionKey;
+    this.expectedAccept = acceptKey;
+    this.pendingOutput = request;
+    this.phaseStartNanos = System.nanoTime();
+    phase = Phase.CONNECTING;
+    if (connected) {
+      connected();
+    }
+  }
+
+  void onConnectable() throws IOException {
+    if (channel.finishConnect()) {
+      connected();
+    }
+  }
+
+  private void connected() throws IOException {
+    phase = Phase.UPGRADING;
+    key.interestOps(SelectionKey.OP_READ);
+    flush();
+  }
+
+  /** Writes the echo frame; the reply is timed from here. */
+  void sendEcho() throws IOException {
+    awaitingEcho = true;
+    sentAtNanos = System.nanoTime();
+    message.rewind(); // the limit stays at the frame's end
+    pendingOutput = message;
+    flush();
+  }
+
+  void onWritable() throws IOException {
+    flush();
+  }
+
+  private void flush() throws IOException {
+    ByteBuffer out = pendingOutput;
+    if (out == null) {
+      return;
+    }
+    channel.write(out);
+    if (out.hasRemaining()) {
+      key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+    } else {
+      pendingOutput = null;
+      if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+        key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+      }
+    }
+  }
+
+  /** Reads what arrived into {@code in} (the selector's buffer, cleared) and handles every complete unit. */
+  void onReadable(ByteBuffer in) throws IOException {
+    in.clear();
+    if (pendingLength > 0) {
+      in.put(pendingInput, 0, pendingLength);
+      pendingLength = 0;
+    }
+    int read = channel.read(in);
+    in.flip();
+    if (phase == Phase.UPGRADING) {
+      readUpgradeResponse(in);
+    }
+    while (phase == Phase.OPEN && readFrame(in)) {
+      // one frame handled per pass
+    }
+    if (phase == Phase.ENDED) {
+      return;
+    }
+    if (in.hasRemaining()) {
+      keepPartial(in);
+    }
+    if (read < 0 && closeSent) {
+      end();
+    } else if (read < 0) {
+      fail("connection closed by the peer without a close frame" + (phase == Phase.OPEN ? "" : " during the upgrade"));
+    }
+  }
+
+  private void keepPartial(ByteBuffer in) {
+    int left = in.remaining();
+    if (left > MAX_INPUT) {
+      fail("more than " + MAX_INPUT + " bytes without a complete " + (phase == Phase.OPEN ? "frame" : "upgrade response"));
+      return;
+    }
+    if (pendingInput.length < left) {
+      pendingInput = new byte[MAX_INPUT];
+    }
+    in.get(pendingInput, 0, left);
+    pendingLength = left;
+  }
+
+  private void readUpgradeResponse(ByteBuffer in) {
+    int end = indexOf(in, HEADER_END);
+    if (end < 0) {
+      return;
+    }
+    byte[] head = new byte[end - in.position()];
+    in.get(head);
+    in.position(in.position() + HEADER_END.length);
+    String response = new String(head, StandardCharsets.ISO_8859_1);
+    String statusLine = response.lines().findFirst().orElse("");
+    if (!statusLine.startsWith("HTTP/1.1 101")) {
+      fail("upgrade rejected: " + statusLine);
+      return;
+    }
+    String accept = header(response, "sec-websocket-accept");
+    if (!expectedAccept.equals(accept)) {
+      fail("upgrade answered with a wrong Sec-WebSocket-Accept: " + accept);
+      return;
+    }
+    phase = Phase.OPEN;
+    handshakeNanos = System.nanoTime() - phaseStartNanos;
+    events.established(this);
+  }
+
+  private static String header(String response, String lowerCaseName) {
+    return response
+        .lines()
+        .filter(line -> line.toLowerCase(Locale.ROOT).startsWith(lowerCaseName + ":"))
+        .map(line -> line.substring(lowerCaseName.length() + 1).trim())
+        .findFirst()
+        .orElse("(none)");
+  }
+
+  /** Handles one complete server frame at the buffer's position; false if none is complete yet. */
+  private boolean readFrame(ByteBuffer in) throws IOException {
+    int start = in.position();
+    if (in.remaining() < 2) {
+      return false;
+    }
+    int b0 = in.get(start) & 0xFF;
+    int b1 = in.get(start + 1) & 0xFF;
+    if ((b1 & 0x80) != 0) {
+      fail("protocol error: the server sent a masked frame");
+      return false;
+    }
+    int headerLength = 2;
+    long length = b1 & 0x7F;
+    if (length == 126) {
+      headerLength = 4;
+      if (in.remaining() < headerLength) {
+        return false;
+      }
+      length = in.getShort(start + 2) & 0xFFFF;
+    } else if (length == 127) {
+      headerLength = 10;
+      if (in.remaining() < headerLength) {
+        return false;
+      }
+      length = in.getLong(start + 2);
+    }
+    if (length > MAX_INPUT - headerLength) {
+      fail("frame of " + length + " bytes; the NIO client takes at most " + (MAX_INPUT - headerLength));
+      return false;
+    }
+    if (in.remaining() < headerLength + length) {
+      return false;
+    }
+    int payloadStart = start + headerLength;
+    int payloadLength = (int) length;
+    in.position(payloadStart + payloadLength);
+    boolean fin = (b0 & 0x80) != 0;
+    int opcode = b0 & 0x0F;
+    switch (opcode) {
+      case WebSocketWire.OP_TEXT, WebSocketWire.OP_BINARY, WebSocketWire.OP_CONTINUATION ->
+          onMessage(in, payloadStart, payloadLength, fin, opcode);
+      case WebSocketWire.OP_CLOSE -> onClose(in, payloadStart, payloadLength);
+      case WebSocketWire.OP_PING -> {
+        byte[] ping = new byte[payloadLength];
+        in.get(payloadStart, ping);
+        pendingOutput = ByteBuffer.wrap(WebSocketWire.maskedFrame(WebSocketWire.OP_PONG, ping));
+        flush();
+      }
+      case WebSocketWire.OP_PONG -> {
+        // unsolicited pongs are allowed and mean nothing
+      }
+      default -> fail("protocol error: opcode " + opcode);
+    }
+    return true;
+  }
+
+  private void onMessage(ByteBuffer in, int start, int length, boolean fin, int opcode) {
+    if (!fin || opcode != WebSocketWire.OP_TEXT) {
+      fail(fin ? "unexpected binary reply" : "fragmented reply: the NIO client expects each echo in one frame");
+      return;
+    }
+    if (!awaitingEcho) {
+      fail("a text message arrived that nobody asked for");
+      return;
+    }
+    if (!endsWithExpected(in, start, length)) {
+      byte[] got = new byte[Math.min(length, 80)];
+      in.get(start, got);
+      fail("reply does not end with the text sent: " + new String(got, StandardCharsets.UTF_8));
+      return;
+    }
+    awaitingEcho = false;
+    events.echoed(this, System.nanoTime() - sentAtNanos);
+  }
+
+  private boolean endsWithExpected(ByteBuffer in, int start, int length) {
+    int offset = start + length - expectedTail.length;
+    if (offset < start) {
+      return false;
+    }
+    for (int i = 0; i < expectedTail.length; i++) {
+      if (in.get(offset + i) != expectedTail[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void onClose(ByteBuffer in, int start, int length) {
+    if (closeSent) {
+      end();
+      return;
+    }
+    int code = length >= 2 ? in.getShort(start) & 0xFFFF : 1005;
+    byte[] reason = new byte[Math.max(0, length - 2)];
+    if (reason.length > 0) {
+      in.get(start + 2, reason);
+    }
+    fail("closed by the peer: " + code + " " + new String(reason, StandardCharsets.UTF_8));
+  }
+
+  /** Starts our close handshake (1000); {@link #end()} follows when the server answers or the grace ends. */
+  void startClose() {
+    if (phase != Phase.OPEN || closeSent) {
+      end();
+      return;
+    }
+    closeSent = true;
+    awaitingEcho = false;
+    pendingOutput = ByteBuffer.wrap(WebSocketWire.maskedClose(1000));
+    try {
+      flush();
+    } catch (IOException e) {
+      end();
+    }
+  }
+
+  boolean closeSent() {
+    return closeSent;
+  }
+
+  /** Marks the connection failed with {@code why} and closes its socket. */
+  void fail(String why) {
+    if (phase == Phase.ENDED) {
+      return;
+    }
+    if (closeSent) {
+      end(); // our own close handshake ending untidily is not the server's failure
+      return;
+    }
+    boolean wasEstablished = phase == Phase.OPEN;
+    problem = why;
+    end();
+    events.failed(this, wasEstablished);
+  }
+
+  /** Closes the socket without further ado. */
+  void end() {
+    phase = Phase.ENDED;
+    awaitingEcho = false;
+    if (key != null) {
+      key.cancel();
+    }
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // closing a socket we no longer need: nothing to report
+      }
+    }
+  }
+
+  private static int indexOf(ByteBuffer in, byte[] needle) {
+    int last = in.limit() - needle.length;
+    outer:
+    for (int i = in.position(); i <= last; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (in.get(i + j) != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  @Override
+  public String toString() {
+    return "connection " + id + (problem.isEmpty() ? "" : ": " + problem);
+  }
+}

@@ -1,0 +1,101 @@
+package org.example.echo.check;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The client side of RFC 6455 that a load generator needs, written out by hand so that no frame costs more than
+ * a copy: the upgrade request, the check of the server's accept key, and masked frames. Not thread-safe (the
+ * SHA-1 digest is reused); one instance per selector thread.
+ */
+final class WebSocketWire {
+  static final int OP_CONTINUATION = 0x0;
+  static final int OP_TEXT = 0x1;
+  static final int OP_BINARY = 0x2;
+  static final int OP_CLOSE = 0x8;
+  static final int OP_PING = 0x9;
+  static final int OP_PONG = 0xA;
+  private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+  private final MessageDigest sha1;
+
+  WebSocketWire() {
+    try {
+      sha1 = MessageDigest.getInstance("SHA-1");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-1", e);
+    }
+  }
+
+  /** A fresh Sec-WebSocket-Key: 16 random bytes in base64. */
+  static String newKey() {
+    byte[] nonce = new byte[16];
+    ThreadLocalRandom.current().nextBytes(nonce);
+    return Base64.getEncoder().encodeToString(nonce);
+  }
+
+  /** The Sec-WebSocket-Accept a correct server answers to {@code key}. */
+  String acceptFor(String key) {
+    sha1.reset();
+    return Base64.getEncoder()
+        .encodeToString(sha1.digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /** The HTTP/1.1 upgrade request for {@code uri} (ws:// only), without an Origin: not a browser. */
+  static byte[] upgradeRequest(URI uri, String key) {
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    if (uri.getRawQuery() != null) {
+      path += "?" + uri.getRawQuery();
+    }
+    String host = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    return ("GET " + path + " HTTP/1.1\r\n"
+            + "Host: " + host + "\r\n"
+            + "Upgrade: websocket\r\n"
+            + "Connection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: " + key + "\r\n"
+            + "Sec-WebSocket-Version: 13\r\n"
+            + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * One final, masked client frame. Load messages are encoded once and resent as they are: the mask is random
+   * per encoding, not per send, which servers cannot tell (and need not care about over loopback).
+   */
+  static byte[] maskedFrame(int opcode, byte[] payload) {
+    int length = payload.length;
+    int lengthBytes = length < 126 ? 0 : length < 65_536 ? 2 : 8;
+    byte[] frame = new byte[2 + lengthBytes + 4 + length];
+    frame[0] = (byte) (0x80 | opcode);
+    int at = 2;
+    if (lengthBytes == 0) {
+      frame[1] = (byte) (0x80 | length);
+    } else if (lengthBytes == 2) {
+      frame[1] = (byte) (0x80 | 126);
+      frame[at++] = (byte) (length >>> 8);
+      frame[at++] = (byte) length;
+    } else {
+      frame[1] = (byte) (0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame[at++] = (byte) ((long) length >>> shift);
+      }
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    System.arraycopy(mask, 0, frame, at, 4);
+    at += 4;
+    for (int i = 0; i < length; i++) {
+      frame[at + i] = (byte) (payload[i] ^ mask[i & 3]);
+    }
+    return frame;
+  }
+
+  /** A close frame with a status code and no reason. */
+  static byte[] maskedClose(int code) {
+    return maskedFrame(OP_CLOSE, new byte[] {(byte) (code >>> 8), (byte) code});
+  }
+}

@@ -1,0 +1,132 @@
+package org.example.echo.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.example.echo.ws.EchoServer;
+import org.example.echo.ws.EchoSettings;
+import org.example.echo.ws.RoleStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code check --client nio} against the real echo server, in-process on a free port. */
+class NioCheckTest {
+  private static final Pattern LOAD =
+      Pattern.compile("Load: 4 connections, 32-byte messages for ([0-9.]+) s: ([0-9]+) echoes, ([0-9]+) msgs/s,");
+
+  private EchoServer server;
+  private String url;
+
+  @BeforeEach
+  void startServer() throws Exception {
+    server = new EchoServer(EchoSettings.loopback(), () -> RoleStatus.standalone(Instant.now()));
+    server.start();
+    server.gate().open();
+    url = "ws://127.0.0.1:" + server.port() + "/";
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.shutdown(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void establishesAndEchoesOnEveryConnectionThenClosesThem() {
+    CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "300", "-s", "0", "--echo", url);
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("Total: 300, Dialing: 0, Established: 300, Closed: 0, Error: 0, NotInitiated: 0")
+        .containsPattern("Echo round trip stats for 300 echoed connections min/avg/max/dev = [0-9.]+ms/")
+        .containsPattern("Connect \\+ first echo rate: 300 connections in [0-9.]+ s = [0-9]+ connections/s")
+        .endsWith("OK: all 300 connections established and echoed\n");
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 0);
+  }
+
+  @Test
+  void loadCountsEveryEchoOnce() {
+    CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "4", "-s", "0", "--load", "1", url);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Matcher load = LOAD.matcher(run.out());
+    assertThat(load.find()).as(run.out()).isTrue();
+    double seconds = Double.parseDouble(load.group(1));
+    long echoes = Long.parseLong(load.group(2));
+    long rate = Long.parseLong(load.group(3));
+    assertThat(echoes).isGreaterThan(4);
+    assertThat(seconds).isBetween(1.0, 2.0);
+    // msgs/s is the echo count over the run's length (the printed length is rounded to 0.1 s).
+    assertThat((double) rate).isCloseTo(echoes / seconds, org.assertj.core.data.Percentage.withPercentage(10));
+    assertThat(run.out()).endsWith("OK: all 4 connections established, load run completed\n");
+  }
+
+  @Test
+  void warmupRunsUnmeasuredRoundsFirst() {
+    CliRun run =
+        CliRun.of(new CheckCommand(), "--client", "nio", "-c", "20", "-s", "0", "--echo", "--warmup", "1", url);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .containsPattern("Warm-up: [1-9][0-9]* rounds of 20 connections in [0-9.]+ s \\(not measured\\)")
+        .contains("Echo round trip stats for 20 echoed connections");
+  }
+
+  @Test
+  void upgradeRejectedByAStandbyFails() {
+    server.gate().close(1001, "standby");
+
+    CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "2", "-s", "0", "--load", "1", url);
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith("FAILED: 0 of 2 connections established, 2 failed; first failure: connection 0:"
+        + " upgrade rejected: HTTP/1.1 503");
+  }
+
+  @Test
+  void closedPortFailsWithTheRefusal() {
+    String closed = "ws://127.0.0.1:" + ClosedPort.find() + "/";
+
+    CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "3", "-s", "0", "--echo", closed);
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .startsWith("FAILED: 0 of 3 connections established, 3 failed; first failure: connection 0:")
+        .contains("Connection refused")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void sourceAddressesAreUsedForTheDials() {
+    CliRun run =
+        CliRun.of(new CheckCommand(), "--client", "nio", "-c", "4", "-s", "0", "--source-addresses", "2", "--echo", url);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).endsWith("OK: all 4 connections established and echoed\n");
+  }
+
+  @Test
+  void unknownHostFailsWithAClearReason() {
+    CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "2", "-s", "0", "ws://no-such-host.invalid:1/");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .isEqualTo("FAILED: 0 of 2 connections established, 2 failed; first failure: connection 0: cannot resolve host"
+            + " no-such-host.invalid\n");
+  }
+
+  @Test
+  void optionsTheNioClientCannotHonourAreRefusedUpfront() {
+    assertThat(CliRun.of(new CheckCommand(), "--client", "nio", "wss://127.0.0.1:1/"))
+        .satisfies(run -> assertThat(run.exitCode()).isEqualTo(2))
+        .satisfies(run -> assertThat(run.err()).contains("nio speaks ws:// only"));
+    assertThat(CliRun.of(new CheckCommand(), "--client", "nio", "--hold", "1", url))
+        .satisfies(run -> assertThat(run.exitCode()).isEqualTo(2))
+        .satisfies(run -> assertThat(run.err()).contains("nio does not hold connections"));
+  }
+}
