@@ -1,5 +1,7 @@
 package org.example.echo.check;
 
+import java.io.PrintWriter;
+
 /**
  * The outcome of a check.
  *
@@ -19,5 +21,35 @@ public record CheckResult(
 
   public int exitCode() {
     return passed ? 0 : 1;
+  }
+
+  /**
+   * The tcpgoon-style statistics block and the verdict line (OK on {@code out}, FAILED on {@code err}).
+   *
+   * @param title what was checked, e.g. the URL
+   * @param echo whether echoes were measured
+   * @param loadReport the closed-loop figures, or empty
+   */
+  public void printSummary(PrintWriter out, PrintWriter err, String title, boolean echo, String loadReport) {
+    out.println("--- " + title + " WebSocket check statistics ---");
+    out.println(counts.format());
+    out.println("Handshake time stats for " + handshakes.count() + " established connections " + handshakes.format());
+    if (echo) {
+      out.println("Echo round trip stats for " + echoes.count() + " echoed connections " + echoes.format());
+    }
+    if (!connectRate.isEmpty()) {
+      out.println(connectRate);
+    }
+    if (!loadReport.isEmpty()) {
+      out.println(loadReport);
+    }
+    if (passed) {
+      out.println("OK: " + verdict);
+    } else {
+      out.flush();
+      err.println("FAILED: " + verdict);
+    }
+    out.flush();
+    err.flush();
   }
 }

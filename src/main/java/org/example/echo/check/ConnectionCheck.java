@@ -107,7 +107,7 @@ public final class ConnectionCheck implements RunnableCheck {
         ticker.awaitTermination(1, TimeUnit.SECONDS);
       }
       CheckResult result = evaluate(start);
-      printSummary(result);
+      result.printSummary(out, err, options.uri().toString(), options.echo(), loadReport);
       closeAll();
       return result;
     }
@@ -364,31 +364,6 @@ public final class ConnectionCheck implements RunnableCheck {
         .map(c -> "connection " + c.id() + ": " + c.problem())
         .findFirst()
         .orElse("unknown");
-  }
-
-  private void printSummary(CheckResult result) {
-    out.println("--- " + options.uri() + " WebSocket check statistics ---");
-    out.println(result.counts().format());
-    out.println("Handshake time stats for " + result.handshakes().count() + " established connections "
-        + result.handshakes().format());
-    if (options.echo()) {
-      out.println("Echo round trip stats for " + result.echoes().count() + " echoed connections "
-          + result.echoes().format());
-    }
-    if (!result.connectRate().isEmpty()) {
-      out.println(result.connectRate());
-    }
-    if (!loadReport.isEmpty()) {
-      out.println(loadReport);
-    }
-    if (result.passed()) {
-      out.println("OK: " + result.verdict());
-    } else {
-      out.flush();
-      err.println("FAILED: " + result.verdict());
-    }
-    out.flush();
-    err.flush();
   }
 
   private void closeAll() throws InterruptedException {

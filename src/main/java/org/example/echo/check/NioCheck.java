@@ -75,7 +75,7 @@ public final class NioCheck implements RunnableCheck {
         ticker.awaitTermination(1, TimeUnit.SECONDS);
       }
       CheckResult result = evaluate(client, start, stalled);
-      printSummary(result, loadReport);
+      result.printSummary(out, err, options.uri() + " (NIO client)", options.echo(), loadReport);
       client.closeAll(CLOSE_GRACE);
       return result;
     }
@@ -171,31 +171,6 @@ public final class NioCheck implements RunnableCheck {
 
   private static long[] measured(long[] nanos) {
     return Arrays.stream(nanos).filter(n -> n >= 0).toArray();
-  }
-
-  private void printSummary(CheckResult result, String loadReport) {
-    out.println("--- " + options.uri() + " WebSocket check statistics (NIO client) ---");
-    out.println(result.counts().format());
-    out.println("Handshake time stats for " + result.handshakes().count() + " established connections "
-        + result.handshakes().format());
-    if (options.echo()) {
-      out.println("Echo round trip stats for " + result.echoes().count() + " echoed connections "
-          + result.echoes().format());
-    }
-    if (!result.connectRate().isEmpty()) {
-      out.println(result.connectRate());
-    }
-    if (!loadReport.isEmpty()) {
-      out.println(loadReport);
-    }
-    if (result.passed()) {
-      out.println("OK: " + result.verdict());
-    } else {
-      out.flush();
-      err.println("FAILED: " + result.verdict());
-    }
-    out.flush();
-    err.flush();
   }
 
   private void detail(String line) {
