@@ -7,45 +7,27 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.example.echo.ws.EchoServer;
-import org.example.echo.ws.EchoSettings;
-import org.example.echo.ws.RoleStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.example.echo.testing.ServingEchoServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The checker against the real echo server, in-process on a free port. */
 class CheckAgainstEchoServerTest {
-  private EchoServer server;
-  private String url;
-
-  @BeforeEach
-  void startServer() throws Exception {
-    server = new EchoServer(EchoSettings.loopback(), () -> RoleStatus.standalone(Instant.now()));
-    server.start();
-    server.gate().open();
-    url = "ws://127.0.0.1:" + server.port() + "/";
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.shutdown(Duration.ofSeconds(1));
-  }
+  @RegisterExtension final ServingEchoServer echo = new ServingEchoServer();
 
   @Test
   void allEstablishedEchoedAndHeldExitsZero() {
-    CliRun run = CliRun.of(new CheckCommand(), "-c", "50", "-s", "0", "--echo", "--hold", "1", url);
+    CliRun run = CliRun.of(new CheckCommand(), "-c", "50", "-s", "0", "--echo", "--hold", "1", echo.url());
 
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
         .startsWith("Total: 50, ")
         .contains("Holding 50 connections for 1 s")
-        .contains("--- " + url + " WebSocket check statistics ---\n"
+        .contains("--- " + echo.url() + " WebSocket check statistics ---\n"
             + "Total: 50, Dialing: 0, Established: 50, Closed: 0, Error: 0, NotInitiated: 0\n")
         .containsPattern("Handshake time stats for 50 established connections min/avg/max/dev = "
             + "[0-9.]+ms/[0-9.]+ms/[0-9.]+ms/[0-9.]+ms")
@@ -53,7 +35,7 @@ class CheckAgainstEchoServerTest {
         .containsPattern("Connect \\+ first echo rate: 50 connections in [0-9.]+ s = [0-9]+ connections/s")
         .endsWith("OK: all 50 connections established and echoed, held for 1 s and echoed again\n");
     // The check closes what it opened.
-    await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> echo.server().openConnections() == 0);
   }
 
   @Test
@@ -63,9 +45,9 @@ class CheckAgainstEchoServerTest {
     ConnectionCheck check = new ConnectionCheck(options(20, Duration.ofSeconds(30)), writer(out), writer(err));
     CompletableFuture<CheckResult> result = CompletableFuture.supplyAsync(() -> runUnchecked(check));
     await().atMost(Duration.ofSeconds(5))
-        .until(() -> check.counts().established() == 20 && server.openConnections() == 20);
+        .until(() -> check.counts().established() == 20 && echo.server().openConnections() == 20);
 
-    server.gate().close(1001, "test closes them");
+    echo.server().gate().close(1001, "test closes them");
 
     CheckResult outcome = result.get(10, TimeUnit.SECONDS);
     assertThat(outcome.passed()).isFalse();
@@ -81,7 +63,7 @@ class CheckAgainstEchoServerTest {
 
   @Test
   void loadModeReportsRateAndLatency() {
-    CliRun run = CliRun.of(new CheckCommand(), "-c", "4", "-s", "0", "--load", "1", "--message-size", "32", url);
+    CliRun run = CliRun.of(new CheckCommand(), "-c", "4", "-s", "0", "--load", "1", "--message-size", "32", echo.url());
 
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isZero();
@@ -93,7 +75,7 @@ class CheckAgainstEchoServerTest {
 
   @Test
   void sourceAddressesSpreadTheDials() {
-    CliRun run = CliRun.of(new CheckCommand(), "-c", "6", "-s", "0", "-v", "--source-addresses", "3", "--echo", url);
+    CliRun run = CliRun.of(new CheckCommand(), "-c", "6", "-s", "0", "-v", "--source-addresses", "3", "--echo", echo.url());
 
     assertThat(run.exitCode()).isZero();
     for (String source : List.of("/127.0.0.1:", "/127.0.0.2:", "/127.0.0.3:")) {
@@ -104,7 +86,7 @@ class CheckAgainstEchoServerTest {
   }
 
   private CheckOptions options(int connections, Duration hold) {
-    return new CheckOptions(URI.create(url), connections, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1),
+    return new CheckOptions(URI.create(echo.url()), connections, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1),
         hold, false, Duration.ZERO, 32, List.of(), false);
   }
 

@@ -4,40 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.example.echo.ws.EchoServer;
-import org.example.echo.ws.EchoSettings;
-import org.example.echo.ws.RoleStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.example.echo.testing.ServingEchoServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code check --client nio} against the real echo server, in-process on a free port. */
 class NioCheckTest {
   private static final Pattern LOAD =
       Pattern.compile("Load: 4 connections, 32-byte messages for ([0-9.]+) s: ([0-9]+) echoes, ([0-9]+) msgs/s,");
 
-  private EchoServer server;
-  private String url;
-
-  @BeforeEach
-  void startServer() throws Exception {
-    server = new EchoServer(EchoSettings.loopback(), () -> RoleStatus.standalone(Instant.now()));
-    server.start();
-    server.gate().open();
-    url = "ws://127.0.0.1:" + server.port() + "/";
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.shutdown(Duration.ofSeconds(1));
-  }
+  @RegisterExtension final ServingEchoServer echo = new ServingEchoServer();
 
   @Test
   void establishesAndEchoesOnEveryConnectionThenClosesThem() {
-    CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "300", "-s", "0", "--echo", url);
+    CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "300", "-s", "0", "--echo", echo.url());
 
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isZero();
@@ -46,12 +28,12 @@ class NioCheckTest {
         .containsPattern("Echo round trip stats for 300 echoed connections min/avg/max/dev = [0-9.]+ms/")
         .containsPattern("Connect \\+ first echo rate: 300 connections in [0-9.]+ s = [0-9]+ connections/s")
         .endsWith("OK: all 300 connections established and echoed\n");
-    await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> echo.server().openConnections() == 0);
   }
 
   @Test
   void loadCountsEveryEchoOnce() {
-    CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "4", "-s", "0", "--load", "1", url);
+    CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "4", "-s", "0", "--load", "1", echo.url());
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     Matcher load = LOAD.matcher(run.out());
@@ -69,7 +51,7 @@ class NioCheckTest {
   @Test
   void warmupRunsUnmeasuredRoundsFirst() {
     CliRun run =
-        CliRun.of(new CheckCommand(), "--client", "nio", "-c", "20", "-s", "0", "--echo", "--warmup", "1", url);
+        CliRun.of(new CheckCommand(), "--client", "nio", "-c", "20", "-s", "0", "--echo", "--warmup", "1", echo.url());
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
@@ -79,9 +61,9 @@ class NioCheckTest {
 
   @Test
   void upgradeRejectedByAStandbyFails() {
-    server.gate().close(1001, "standby");
+    echo.server().gate().close(1001, "standby");
 
-    CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "2", "-s", "0", "--load", "1", url);
+    CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "2", "-s", "0", "--load", "1", echo.url());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).startsWith("FAILED: 0 of 2 connections established, 2 failed; first failure: connection 0:"
@@ -104,7 +86,7 @@ class NioCheckTest {
   @Test
   void sourceAddressesAreUsedForTheDials() {
     CliRun run =
-        CliRun.of(new CheckCommand(), "--client", "nio", "-c", "4", "-s", "0", "--source-addresses", "2", "--echo", url);
+        CliRun.of(new CheckCommand(), "--client", "nio", "-c", "4", "-s", "0", "--source-addresses", "2", "--echo", echo.url());
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).endsWith("OK: all 4 connections established and echoed\n");
@@ -125,7 +107,7 @@ class NioCheckTest {
     assertThat(CliRun.of(new CheckCommand(), "--client", "nio", "wss://127.0.0.1:1/"))
         .satisfies(run -> assertThat(run.exitCode()).isEqualTo(2))
         .satisfies(run -> assertThat(run.err()).contains("nio speaks ws:// only"));
-    assertThat(CliRun.of(new CheckCommand(), "--client", "nio", "--hold", "1", url))
+    assertThat(CliRun.of(new CheckCommand(), "--client", "nio", "--hold", "1", echo.url()))
         .satisfies(run -> assertThat(run.exitCode()).isEqualTo(2))
         .satisfies(run -> assertThat(run.err()).contains("nio does not hold connections"));
   }
