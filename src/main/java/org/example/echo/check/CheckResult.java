@@ -1,6 +1,8 @@
 package org.example.echo.check;
 
 import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The outcome of a check.
@@ -18,6 +20,30 @@ public record CheckResult(
     LatencyStats echoes,
     String connectRate,
     boolean passed, String verdict) {
+
+  /**
+   * The verdict rules every client shares: interrupted, or not every connection established. Empty when
+   * neither applies and the caller's own rules decide.
+   */
+  static Optional<CheckResult> connectFailure(
+      StatusCounts counts,
+      LatencyStats handshakes,
+      LatencyStats echoes,
+      String connectRate,
+      boolean interrupted,
+      Supplier<String> firstFailure) {
+    int n = counts.total();
+    if (interrupted) {
+      return Optional.of(new CheckResult(counts, handshakes, echoes, connectRate, false,
+          "interrupted with " + counts.established() + " of " + n + " connections established"));
+    }
+    if (counts.error() > 0 || counts.dialing() > 0 || counts.notInitiated() > 0) {
+      return Optional.of(new CheckResult(counts, handshakes, echoes, connectRate, false,
+          counts.established() + " of " + n + " connections established, " + counts.error()
+              + " failed; first failure: " + firstFailure.get()));
+    }
+    return Optional.empty();
+  }
 
   public int exitCode() {
     return passed ? 0 : 1;

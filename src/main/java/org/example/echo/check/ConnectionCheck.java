@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -300,23 +301,19 @@ public final class ConnectionCheck implements RunnableCheck {
 
   private CheckResult evaluate(long startNanos) {
     StatusCounts counts = counts();
-    LatencyStats handshakes = LatencyStats.of(measured(connections.stream().mapToLong(CheckedConnection::handshakeNanos).toArray()));
+    LatencyStats handshakes = LatencyStats.ofMeasured(connections.stream().mapToLong(CheckedConnection::handshakeNanos).toArray());
     long[] echoes = new long[firstEchoNanos.length()];
     for (int i = 0; i < echoes.length; i++) {
       echoes[i] = firstEchoNanos.get(i);
     }
-    LatencyStats echoStats = LatencyStats.of(measured(echoes));
+    LatencyStats echoStats = LatencyStats.ofMeasured(echoes);
     String rate = connectRate(startNanos);
+    Optional<CheckResult> failed = CheckResult.connectFailure(
+        counts, handshakes, echoStats, rate, stop.isStopped(), () -> firstProblem(ConnectionState.ERROR));
+    if (failed.isPresent()) {
+      return failed.get();
+    }
     int n = counts.total();
-    if (stop.isStopped()) {
-      return new CheckResult(counts, handshakes, echoStats, rate, false,
-          "interrupted with " + counts.established() + " of " + n + " connections established");
-    }
-    if (counts.error() > 0 || counts.dialing() > 0 || counts.notInitiated() > 0) {
-      return new CheckResult(counts, handshakes, echoStats, rate, false,
-          counts.established() + " of " + n + " connections established, " + counts.error()
-              + " failed; first failure: " + firstProblem(ConnectionState.ERROR));
-    }
     if (counts.closed() > 0) {
       return new CheckResult(counts, handshakes, echoStats, rate, false,
           counts.closed() + " of " + n + " connections were closed before the check ended"
@@ -351,10 +348,6 @@ public final class ConnectionCheck implements RunnableCheck {
     int ready = connections.size() - counts().error();
     return String.format(Locale.ROOT, "Connect%s rate: %d connections in %.3f s = %.0f connections/s",
         options.echo() ? " + first echo" : "", ready, seconds, ready / seconds);
-  }
-
-  private static long[] measured(long[] nanos) {
-    return java.util.Arrays.stream(nanos).filter(n -> n >= 0).toArray();
   }
 
   /** The problem of the lowest-numbered connection in that state: dial order, so usually the first to fail. */

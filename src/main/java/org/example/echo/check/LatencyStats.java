@@ -1,5 +1,6 @@
 package org.example.echo.check;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -7,6 +8,11 @@ import java.util.Locale;
  * deviation is the population standard deviation: the check measures every connection, not a sample.
  */
 public record LatencyStats(int count, long minNanos, double avgNanos, long maxNanos, double devNanos) {
+
+  /** Statistics of the entries that were measured; -1 marks a connection that never got that far. */
+  static LatencyStats ofMeasured(long[] nanos) {
+    return of(Arrays.stream(nanos).filter(n -> n >= 0).toArray());
+  }
 
   static LatencyStats of(long[] nanos) {
     if (nanos.length == 0) {

@@ -2,8 +2,8 @@ package org.example.echo.check;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -130,19 +130,15 @@ public final class NioCheck implements RunnableCheck {
 
   private CheckResult evaluate(NioEchoClient client, long startNanos, int stalled) {
     StatusCounts counts = client.counts();
-    LatencyStats handshakes = LatencyStats.of(measured(client.handshakeNanos()));
-    LatencyStats echoes = LatencyStats.of(measured(client.firstEchoNanos()));
+    LatencyStats handshakes = LatencyStats.ofMeasured(client.handshakeNanos());
+    LatencyStats echoes = LatencyStats.ofMeasured(client.firstEchoNanos());
     String rate = connectRate(client, startNanos, counts);
+    Optional<CheckResult> failed =
+        CheckResult.connectFailure(counts, handshakes, echoes, rate, stop.isStopped(), client::firstProblem);
+    if (failed.isPresent()) {
+      return failed.get();
+    }
     int n = counts.total();
-    if (stop.isStopped()) {
-      return new CheckResult(counts, handshakes, echoes, rate, false,
-          "interrupted with " + counts.established() + " of " + n + " connections established");
-    }
-    if (counts.error() > 0 || counts.dialing() > 0 || counts.notInitiated() > 0) {
-      return new CheckResult(counts, handshakes, echoes, rate, false,
-          counts.established() + " of " + n + " connections established, " + counts.error()
-              + " failed; first failure: " + client.firstProblem());
-    }
     if (counts.closed() > 0) {
       return new CheckResult(counts, handshakes, echoes, rate, false,
           counts.closed() + " of " + n + " connections were closed before the check ended; first: "
@@ -167,10 +163,6 @@ public final class NioCheck implements RunnableCheck {
     int ready = counts.total() - counts.error();
     return String.format(Locale.ROOT, "Connect%s rate: %d connections in %.3f s = %.0f connections/s",
         options.echo() ? " + first echo" : "", ready, seconds, ready / seconds);
-  }
-
-  private static long[] measured(long[] nanos) {
-    return Arrays.stream(nanos).filter(n -> n >= 0).toArray();
   }
 
   private void detail(String line) {
