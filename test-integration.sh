@@ -4,7 +4,9 @@
 # docker-compose stack, end-to-end and failover tests through nginx); then coverage from all of them merged,
 # with the gate from the pom. Ends with a summary.
 # Usage: ./test-integration.sh [extra Maven arguments]    (from any directory; needs Docker, ./build.sh first)
-# On the project's build machines first: eval "$(../shared/offline-docker/setup.sh)"
+# On the project's build machines first:
+#   ../shared/offline-docker/setup.sh >/tmp/offline-docker.env && source /tmp/offline-docker.env
+# (not eval "$(...)": the dockerd it starts keeps that pipe open, so the substitution would never end)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/lib.sh
@@ -33,7 +35,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if ! docker info >/dev/null 2>&1; then
-  echo "test-integration.sh: no Docker engine reachable (on the build machine: eval \"\$(../shared/offline-docker/setup.sh)\")"
+  echo "test-integration.sh: no Docker engine reachable (on the build machine: ../shared/offline-docker/setup.sh >/tmp/offline-docker.env && source /tmp/offline-docker.env)"
   exit 1
 fi
 [ -f target/echo-service.jar ] || { echo "test-integration.sh: run ./build.sh first"; exit 1; }
