@@ -1,11 +1,17 @@
 package org.example.echo.ws;
 
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.pathmap.RegexPathSpec;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -41,9 +47,19 @@ public final class EchoServer {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
-    // No acceptor thread (the selector accepts) and one selector per two cores: on 2 cores a second selector
-    // only doubled the context switches per echo (bench: 1.4 → 0.6) without adding throughput.
-    this.connector = new ServerConnector(server, 0, selectors(), new HttpConnectionFactory(http));
+    // No acceptor thread (the selector accepts) and one selector per two cores. WebSocket reads run on the
+    // selector itself (InlineReadEndPoint); on 2 cores shared with the load client a second selector lost
+    // 15 % of the echo rate (bench: 79–80k vs 66–69k msgs/s).
+    this.connector =
+        new ServerConnector(server, 0, selectors(), new HttpConnectionFactory(http)) {
+          @Override
+          protected SocketChannelEndPoint newEndPoint(
+              SocketChannel channel, ManagedSelector selector, SelectionKey key) {
+            SocketChannelEndPoint endPoint = new InlineReadEndPoint(channel, selector, key, getScheduler());
+            endPoint.setIdleTimeout(getIdleTimeout());
+            return endPoint;
+          }
+        };
     connector.setHost(settings.host());
     connector.setPort(settings.port());
     connector.setAcceptQueueSize(4096);
@@ -59,11 +75,10 @@ public final class EchoServer {
   }
 
   /**
-   * A small pool sized to the cores. Jetty 12.1 dispatches every WebSocket read to the pool whatever the
-   * container's invocation type (jetty/jetty.project#13377), so the cost per echo is thread hand-offs: with 64
-   * threads they spread over many cold threads (1.2 context switches per echo); with 2 per core and one reserved
-   * thread the selector runs the read itself while the reserved thread takes over selecting (see
-   * docs/check-and-probe.md, bench). No endpoint code blocks, so more threads would only wait.
+   * A small pool sized to the cores. WebSocket reads do not use it (see {@link InlineReadEndPoint}); it runs
+   * plain HTTP requests, the upgrades and completions of writes that had to wait for the socket. No endpoint
+   * code blocks, so more threads would only wait; one reserved thread lets the selector hand off producing
+   * instead of queueing a task when an HTTP request arrives.
    */
   private static QueuedThreadPool threadPool() {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -83,7 +98,8 @@ public final class EchoServer {
     container.setMaxTextMessageSize(limit);
     container.setMaxBinaryMessageSize(limit);
     container.setIdleTimeout(settings.idleTimeout());
-    // The endpoint never blocks (replies are asynchronous), so frames can be handled without a dispatch.
+    // The endpoint never blocks (replies are asynchronous). In Jetty 12.1 this covers the upgrade; the reads
+    // of frames are made non-blocking by InlineReadEndPoint.
     container.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
     container.addMapping(new RegexPathSpec("^/$"), this::upgrade);
   }
@@ -119,6 +135,11 @@ public final class EchoServer {
 
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /** The server's open sockets, plain HTTP and WebSocket; for tests of how they are read. */
+  Collection<EndPoint> endPoints() {
+    return connector.getConnectedEndPoints();
   }
 
   public TrafficGate gate() {

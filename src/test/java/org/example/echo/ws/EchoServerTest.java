@@ -23,9 +23,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.io.AbstractEndPoint;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.eclipse.jetty.websocket.core.WebSocketConnection;
 import org.example.echo.testing.EchoClient;
 import org.example.echo.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -87,6 +90,25 @@ class EchoServerTest {
     assertThat(c.echo("hello", WAIT)).isEqualTo("echo: hello");
     assertThat(c.echo("", WAIT)).isEqualTo("echo: ");
     assertThat(c.echo("grüße ✓", WAIT)).isEqualTo("echo: grüße ✓");
+  }
+
+  @Test
+  void webSocketReadsAreCompletedOnTheSelectorThread() throws Exception {
+    EchoServer server = serving();
+    EchoClient c = EchoClient.connect(client, uri(server));
+    assertThat(c.echo("hello", WAIT)).isEqualTo("echo: hello");
+    // Idle after the echo, the connection waits for its next frame with a read callback the selector may run
+    // itself; Jetty's own would be BLOCKING and handed to the thread pool (see InlineReadEndPoint).
+    await().atMost(WAIT).untilAsserted(() -> assertThat(server.endPoints())
+        .filteredOn(e -> e.getConnection() instanceof WebSocketConnection)
+        .singleElement()
+        .satisfies(e -> {
+          assertThat(e).isInstanceOf(InlineReadEndPoint.class);
+          assertThat(((AbstractEndPoint) e).getFillInterest().isInterested()).isTrue();
+          assertThat(((AbstractEndPoint) e).getFillInterest().getCallbackInvocationType())
+              .isEqualTo(InvocationType.NON_BLOCKING);
+        }));
+    assertThat(c.echo("again", WAIT)).isEqualTo("echo: again");
   }
 
   @Test

@@ -1,0 +1,73 @@
+package org.example.echo.ws;
+
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.websocket.core.WebSocketConnection;
+
+/**
+ * A socket end point on which a WebSocket connection's reads run on the selector thread instead of being handed
+ * to the thread pool.
+ *
+ * <p>Why: Jetty 12.1 registers WebSocket read interest as blocking whatever the container's invocation type
+ * (jetty/jetty.project#13377), so every read of every frame costs a thread hand-off, about two thirds of the
+ * server's CPU per echo on two cores. Marking the read callback non-blocking lets the selector run it itself.
+ * That is only safe because {@link EchoEndpoint} never blocks: it replies asynchronously and logs through an
+ * appender that drops rather than waits. Plain HTTP (health, demo page, the upgrade request) is unchanged.
+ */
+final class InlineReadEndPoint extends SocketChannelEndPoint {
+
+  private Callback lastRead;
+  private Callback lastInline;
+
+  InlineReadEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
+    super(channel, selector, key, scheduler);
+  }
+
+  @Override
+  public void fillInterested(Callback callback) {
+    super.fillInterested(getConnection() instanceof WebSocketConnection ? inline(callback) : callback);
+  }
+
+  @Override
+  public boolean tryFillInterested(Callback callback) {
+    return super.tryFillInterested(getConnection() instanceof WebSocketConnection ? inline(callback) : callback);
+  }
+
+  /** The connection registers the same callback each time; wrap it once. Read interest is one at a time. */
+  private synchronized Callback inline(Callback read) {
+    if (read != lastRead) {
+      lastRead = read;
+      lastInline = nonBlocking(read);
+    }
+    return lastInline;
+  }
+
+  /** The same callback, declared non-blocking, so the selector thread may complete it itself. */
+  static Callback nonBlocking(Callback read) {
+    return new Callback() {
+      @Override
+      public void succeeded() {
+        read.succeeded();
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        read.failed(cause);
+      }
+
+      @Override
+      public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+      }
+
+      @Override
+      public String toString() {
+        return "NonBlocking[" + read + "]";
+      }
+    };
+  }
+}
