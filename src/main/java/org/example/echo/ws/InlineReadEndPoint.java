@@ -5,6 +5,7 @@ import java.nio.channels.SocketChannel;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.core.WebSocketConnection;
 
@@ -32,11 +33,6 @@ final class InlineReadEndPoint extends SocketChannelEndPoint {
     super.fillInterested(getConnection() instanceof WebSocketConnection ? inline(callback) : callback);
   }
 
-  @Override
-  public boolean tryFillInterested(Callback callback) {
-    return super.tryFillInterested(getConnection() instanceof WebSocketConnection ? inline(callback) : callback);
-  }
-
   /** The connection registers the same callback each time; wrap it once. Read interest is one at a time. */
   private synchronized Callback inline(Callback read) {
     if (read != lastRead) {
@@ -48,26 +44,6 @@ final class InlineReadEndPoint extends SocketChannelEndPoint {
 
   /** The same callback, declared non-blocking, so the selector thread may complete it itself. */
   static Callback nonBlocking(Callback read) {
-    return new Callback() {
-      @Override
-      public void succeeded() {
-        read.succeeded();
-      }
-
-      @Override
-      public void failed(Throwable cause) {
-        read.failed(cause);
-      }
-
-      @Override
-      public InvocationType getInvocationType() {
-        return InvocationType.NON_BLOCKING;
-      }
-
-      @Override
-      public String toString() {
-        return "NonBlocking[" + read + "]";
-      }
-    };
+    return Callback.from(InvocationType.NON_BLOCKING, read::succeeded, read::failed);
   }
 }
