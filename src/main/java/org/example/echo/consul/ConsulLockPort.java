@@ -21,8 +21,7 @@ import org.kiwiproject.consul.model.agent.ImmutableRegCheck;
 import org.kiwiproject.consul.model.agent.ImmutableRegistration;
 import org.kiwiproject.consul.model.kv.Value;
 import org.kiwiproject.consul.model.session.ImmutableSession;
-import org.kiwiproject.consul.option.ImmutablePutOptions;
-import org.kiwiproject.consul.option.ImmutableQueryOptions;
+import org.kiwiproject.consul.option.Options;
 import org.kiwiproject.consul.option.QueryOptions;
 
 /**
@@ -171,8 +170,7 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
   @Override
   public boolean acquire(String session, String value) throws LockPortException {
     try {
-      return calls.keyValueClient()
-          .putValue(key, value, 0, ImmutablePutOptions.builder().acquire(session).build());
+      return calls.keyValueClient().acquireLock(key, value, session);
     } catch (ConsulException e) {
       throw translate("acquire " + key, e);
     }
@@ -182,11 +180,8 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
   public KeyState read(long index, Duration wait) throws LockPortException {
     QueryOptions options =
         index <= 0
-            ? ImmutableQueryOptions.builder().build()
-            : ImmutableQueryOptions.builder()
-                .index(BigInteger.valueOf(index))
-                .wait(Math.max(1, wait.toSeconds()) + "s") // consul-client accepts only s or m
-                .build();
+            ? Options.BLANK_QUERY_OPTIONS
+            : QueryOptions.blockSeconds((int) Math.max(1, wait.toSeconds()), BigInteger.valueOf(index)).build();
     Consul client = index <= 0 ? calls : blocking;
     ConsulResponse<List<Value>> response;
     try {
@@ -214,8 +209,7 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
   @Override
   public void release(String session, String value) throws LockPortException {
     try {
-      calls.keyValueClient()
-          .putValue(key, value, 0, ImmutablePutOptions.builder().release(session).build());
+      calls.keyValueClient().releaseLock(key, value, session);
     } catch (ConsulException e) {
       throw translate("release " + key, e);
     }
