@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.eclipse.jetty.websocket.core.util.WebSocketUtils;
 
 /**
  * A lean WebSocket load generator on plain java.nio: one selector, driven by the calling thread, no thread per
@@ -42,7 +43,6 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
   private final Consumer<String> detail;
   private final boolean verbose;
   private final Selector selector;
-  private final WebSocketWire wire = new WebSocketWire();
   private final ByteBuffer in = ByteBuffer.allocateDirect(4 * NioConnection.MAX_INPUT);
   private final Consumer<SelectionKey> onSelected = this::onSelected;
   private final NioConnection[] connections;
@@ -163,7 +163,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
       boolean connected = channel.connect(address);
       SelectionKey key = channel.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, connection);
       String key64 = WebSocketWire.newKey();
-      connection.dial(channel, key, connected, wire.acceptFor(key64), ByteBuffer.wrap(WebSocketWire.upgradeRequest(uri, key64)));
+      connection.dial(channel, key, connected, WebSocketUtils.hashKey(key64), ByteBuffer.wrap(WebSocketWire.upgradeRequest(uri, key64)));
     } catch (IOException e) {
       closeQuietly(channel);
       connection.fail(describe(e));

@@ -2,15 +2,13 @@ package org.example.echo.check;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The client side of RFC 6455 that a load generator needs, written out by hand so that no frame costs more than
- * a copy: the upgrade request, the check of the server's accept key, and masked frames. Not thread-safe (the
- * SHA-1 digest is reused); one instance per selector thread.
+ * a copy: the upgrade request and masked frames. (The accept key a server must answer is Jetty's
+ * {@code WebSocketUtils.hashKey}.)
  */
 final class WebSocketWire {
   static final int OP_CONTINUATION = 0x0;
@@ -19,30 +17,11 @@ final class WebSocketWire {
   static final int OP_CLOSE = 0x8;
   static final int OP_PING = 0x9;
   static final int OP_PONG = 0xA;
-  private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
-  private final MessageDigest sha1;
-
-  WebSocketWire() {
-    try {
-      sha1 = MessageDigest.getInstance("SHA-1");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-1", e);
-    }
-  }
-
   /** A fresh Sec-WebSocket-Key: 16 random bytes in base64. */
   static String newKey() {
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
     return Base64.getEncoder().encodeToString(nonce);
-  }
-
-  /** The Sec-WebSocket-Accept a correct server answers to {@code key}. */
-  String acceptFor(String key) {
-    sha1.reset();
-    return Base64.getEncoder()
-        .encodeToString(sha1.digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII)));
   }
 
   /** The HTTP/1.1 upgrade request for {@code uri} (ws:// only), without an Origin: not a browser. */
