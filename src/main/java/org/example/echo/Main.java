@@ -61,7 +61,7 @@ public final class Main implements Callable<Integer> {
   }
 
   /** One line naming the option, not a page of usage, then exit status 2. */
-  private static int usageError(CommandLine.ParameterException e, String[] args) {
+  public static int usageError(CommandLine.ParameterException e, String[] args) {
     PrintWriter err = e.getCommandLine().getErr();
     err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage() + " (see --help)");
     err.flush();

@@ -2,11 +2,12 @@ package org.example.echo.check;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.example.echo.Main;
 import picocli.CommandLine;
 
 /**
- * Runs one of the tools' commands in-process, capturing its output. Bad options are reported the way Main
- * reports them (one line, exit 2); MainWiringTest covers the real wiring.
+ * Runs one of the tools' commands in-process, capturing its output. Bad options go through Main's own handler
+ * (one line, exit 2); MainWiringTest covers the real wiring of the subcommands.
  */
 record CliRun(int exitCode, String out, String err) {
 
@@ -15,15 +16,10 @@ record CliRun(int exitCode, String out, String err) {
     StringWriter err = new StringWriter();
     CommandLine commandLine =
         new CommandLine(command)
-            .setParameterExceptionHandler(CliRun::oneLine)
+            .setParameterExceptionHandler(Main::usageError)
             .setOut(new PrintWriter(out, true))
             .setErr(new PrintWriter(err, true));
     int exitCode = commandLine.execute(args);
     return new CliRun(exitCode, out.toString(), err.toString());
-  }
-
-  private static int oneLine(CommandLine.ParameterException e, String[] args) {
-    e.getCommandLine().getErr().println(e.getCommandLine().getCommandName() + ": " + e.getMessage());
-    return CommandLine.ExitCode.USAGE;
   }
 }
