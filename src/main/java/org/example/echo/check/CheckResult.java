@@ -1,6 +1,7 @@
 package org.example.echo.check;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -77,5 +78,34 @@ public record CheckResult(
     }
     out.flush();
     err.flush();
+  }
+
+  /** The closed-loop line of the summary, the same for every client. */
+  static String loadReport(int connections, int messageSize, long elapsedNanos, LatencyHistogram histogram) {
+    long messages = histogram.count();
+    double seconds = elapsedNanos / 1e9;
+    return String.format(
+        Locale.ROOT,
+        "Load: %d connections, %d-byte messages for %.1f s: %d echoes, %.0f msgs/s,"
+            + " latency p50/p99/p99.9/max = %.3fms/%.3fms/%.3fms/%.3fms",
+        connections,
+        messageSize,
+        seconds,
+        messages,
+        messages / seconds,
+        histogram.percentileMicros(50) / 1e3,
+        histogram.percentileMicros(99) / 1e3,
+        histogram.percentileMicros(99.9) / 1e3,
+        histogram.percentileMicros(100) / 1e3);
+  }
+
+  /** The connect-rate line: from the first dial to the last connection ready; empty if none became ready. */
+  static String connectRate(boolean echo, int ready, long startNanos, long lastReadyNanos) {
+    if (lastReadyNanos == 0) {
+      return "";
+    }
+    double seconds = Math.max(1, lastReadyNanos - startNanos) / 1e9;
+    return String.format(Locale.ROOT, "Connect%s rate: %d connections in %.3f s = %.0f connections/s",
+        echo ? " + first echo" : "", ready, seconds, ready / seconds);
   }
 }

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -236,22 +235,8 @@ public final class ConnectionCheck implements RunnableCheck {
     }
     awaitOrStop(
         CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)), options.load().plus(options.dialTimeout()));
-    long elapsed = System.nanoTime() - start;
-    long messages = histogram.count();
     loadReport =
-        String.format(
-            Locale.ROOT,
-            "Load: %d connections, %d-byte messages for %.1f s: %d echoes, %.0f msgs/s,"
-                + " latency p50/p99/p99.9/max = %.3fms/%.3fms/%.3fms/%.3fms",
-            connections.size(),
-            options.messageSize(),
-            elapsed / 1e9,
-            messages,
-            messages / (elapsed / 1e9),
-            histogram.percentileMicros(50) / 1e3,
-            histogram.percentileMicros(99) / 1e3,
-            histogram.percentileMicros(99.9) / 1e3,
-            histogram.percentileMicros(100) / 1e3);
+        CheckResult.loadReport(connections.size(), options.messageSize(), System.nanoTime() - start, histogram);
     long stalled = loops.stream().filter(loop -> !loop.isDone()).count();
     if (stalled > 0) {
       echoFailures.addAndGet((int) stalled);
@@ -307,7 +292,8 @@ public final class ConnectionCheck implements RunnableCheck {
       echoes[i] = firstEchoNanos.get(i);
     }
     LatencyStats echoStats = LatencyStats.ofMeasured(echoes);
-    String rate = connectRate(startNanos);
+    String rate = CheckResult.connectRate(
+        options.echo(), connections.size() - counts().error(), startNanos, lastReadyNanos.get());
     Optional<CheckResult> failed = CheckResult.connectFailure(
         counts, handshakes, echoStats, rate, stop.isStopped(), () -> firstProblem(ConnectionState.ERROR));
     if (failed.isPresent()) {
@@ -337,17 +323,6 @@ public final class ConnectionCheck implements RunnableCheck {
       verdict.append(", load run completed");
     }
     return new CheckResult(counts, handshakes, echoStats, rate, true, verdict.toString());
-  }
-
-  private String connectRate(long startNanos) {
-    long last = lastReadyNanos.get();
-    if (last == 0) {
-      return "";
-    }
-    double seconds = Math.max(1, last - startNanos) / 1e9;
-    int ready = connections.size() - counts().error();
-    return String.format(Locale.ROOT, "Connect%s rate: %d connections in %.3f s = %.0f connections/s",
-        options.echo() ? " + first echo" : "", ready, seconds, ready / seconds);
   }
 
   /** The problem of the lowest-numbered connection in that state: dial order, so usually the first to fail. */

@@ -68,7 +68,8 @@ public final class NioCheck implements RunnableCheck {
           LatencyHistogram histogram = new LatencyHistogram();
           NioEchoClient.LoadOutcome outcome = client.runLoad(options.load(), histogram);
           stalled = outcome.stalled();
-          loadReport = loadReport(outcome.elapsedNanos(), histogram);
+          loadReport = CheckResult.loadReport(
+              options.connections(), options.messageSize(), outcome.elapsedNanos(), histogram);
         }
       } finally {
         ticker.shutdownNow();
@@ -110,29 +111,12 @@ public final class NioCheck implements RunnableCheck {
     return !stop.isStopped() && counts.established() == counts.total();
   }
 
-  private String loadReport(long elapsedNanos, LatencyHistogram histogram) {
-    long messages = histogram.count();
-    double seconds = elapsedNanos / 1e9;
-    return String.format(
-        Locale.ROOT,
-        "Load: %d connections, %d-byte messages for %.1f s: %d echoes, %.0f msgs/s,"
-            + " latency p50/p99/p99.9/max = %.3fms/%.3fms/%.3fms/%.3fms",
-        options.connections(),
-        options.messageSize(),
-        seconds,
-        messages,
-        messages / seconds,
-        histogram.percentileMicros(50) / 1e3,
-        histogram.percentileMicros(99) / 1e3,
-        histogram.percentileMicros(99.9) / 1e3,
-        histogram.percentileMicros(100) / 1e3);
-  }
-
   private CheckResult evaluate(NioEchoClient client, long startNanos, int stalled) {
     StatusCounts counts = client.counts();
     LatencyStats handshakes = LatencyStats.ofMeasured(client.handshakeNanos());
     LatencyStats echoes = LatencyStats.ofMeasured(client.firstEchoNanos());
-    String rate = connectRate(client, startNanos, counts);
+    String rate = CheckResult.connectRate(
+        options.echo(), counts.total() - counts.error(), startNanos, client.lastReadyNanos());
     Optional<CheckResult> failed =
         CheckResult.connectFailure(counts, handshakes, echoes, rate, stop.isStopped(), client::firstProblem);
     if (failed.isPresent()) {
@@ -152,17 +136,6 @@ public final class NioCheck implements RunnableCheck {
     String verdict = "all " + n + " connections established" + (options.echo() ? " and echoed" : "")
         + (options.load().isZero() ? "" : ", load run completed");
     return new CheckResult(counts, handshakes, echoes, rate, true, verdict);
-  }
-
-  private String connectRate(NioEchoClient client, long startNanos, StatusCounts counts) {
-    long last = client.lastReadyNanos();
-    if (last == 0) {
-      return "";
-    }
-    double seconds = Math.max(1, last - startNanos) / 1e9;
-    int ready = counts.total() - counts.error();
-    return String.format(Locale.ROOT, "Connect%s rate: %d connections in %.3f s = %.0f connections/s",
-        options.echo() ? " + first echo" : "", ready, seconds, ready / seconds);
   }
 
   private void detail(String line) {
