@@ -12,8 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -105,39 +104,17 @@ public final class CheckCommand implements Callable<Integer> {
         client == Client.nio
             ? new NioCheck(options, Duration.ofSeconds(warmupSeconds), out, err)
             : new ConnectionCheck(options, out, err);
-    CountDownLatch finished = new CountDownLatch(1);
     // Ctrl-C / SIGTERM: end the waits, let run() print the summary and close, then let the JVM exit.
-    Thread hook = new Thread(() -> awaitAfterStop(check, finished), "ws-check-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    StopOnShutdown onShutdown = StopOnShutdown.install("ws-check-shutdown", check::stop);
     try {
       return check.run().exitCode();
     } finally {
-      finished.countDown();
-      removeHook(hook);
-    }
-  }
-
-  private static void awaitAfterStop(RunnableCheck check, CountDownLatch finished) {
-    check.stop();
-    try {
-      finished.await(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // The JVM is already exiting and runs the hook; nothing to undo.
+      onShutdown.done();
     }
   }
 
   private CheckOptions validate() {
-    urlProblem(url).ifPresent(problem -> {
-      throw new ParameterException(spec.commandLine(), "Invalid value for positional parameter '<ws-url>': " + problem);
-    });
+    requireUsableUrl(spec.commandLine(), url);
     atLeast(connections, 1, "--connections");
     atLeast(sleepMillis, 0, "--sleep");
     atLeast(dialTimeoutMillis, 1, "--dial-timeout");
@@ -185,8 +162,15 @@ public final class CheckCommand implements Callable<Integer> {
     }
   }
 
+  /** A usage error (exit 2, one line) if {@code url} cannot be dialled. */
+  static void requireUsableUrl(CommandLine commandLine, URI url) {
+    urlProblem(url).ifPresent(problem -> {
+      throw new ParameterException(commandLine, "Invalid value for positional parameter '<ws-url>': " + problem);
+    });
+  }
+
   /** Why {@code url} cannot be dialled, if it cannot. */
-  static Optional<String> urlProblem(URI url) {
+  private static Optional<String> urlProblem(URI url) {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("ws") && !scheme.equals("wss")) {
       return Optional.of("'" + url + "' is not a ws:// or wss:// URL");

@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.example.echo.config.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,9 +59,7 @@ public final class ProbeCommand implements Callable<Integer> {
     out.println("Probing " + url + " every " + Durations.format(interval) + " for " + Durations.format(duration)
         + " (attempt timeout " + Durations.format(timeout) + ", max outage " + Durations.format(maxOutage) + ")");
     StopSignal stop = new StopSignal();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> awaitAfterStop(stop, finished), "ws-probe-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    StopOnShutdown onShutdown = StopOnShutdown.install("ws-probe-shutdown", stop::stop);
     try {
       ProbeResult result;
       try (Probe probe = startProbe(out, err)) {
@@ -72,8 +68,7 @@ public final class ProbeCommand implements Callable<Integer> {
       }
       return report(result, out, err);
     } finally {
-      finished.countDown();
-      CheckCommand.removeHook(hook);
+      onShutdown.done();
     }
   }
 
@@ -127,19 +122,8 @@ public final class ProbeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void awaitAfterStop(StopSignal stop, CountDownLatch finished) {
-    stop.stop();
-    try {
-      finished.await(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   private void validate() {
-    CheckCommand.urlProblem(url).ifPresent(problem -> {
-      throw new ParameterException(spec.commandLine(), "Invalid value for positional parameter '<ws-url>': " + problem);
-    });
+    CheckCommand.requireUsableUrl(spec.commandLine(), url);
     positive(interval, "--interval");
     positive(duration, "--duration");
     positive(timeout, "--timeout");
