@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoggingSetup {
 
-  static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{0} - %msg%n";
   static final String FILE_NAME = "echo-service.log";
 
   private LoggingSetup() {}
@@ -31,27 +30,33 @@ public final class LoggingSetup {
     root.setLevel(level);
     if (logDir != null) {
       Files.createDirectories(logDir);
-      root.addAppender(async(context, rollingFile(context, logDir)));
+      AsyncAppender stdout = (AsyncAppender) root.getAppender("ASYNC_STDOUT");
+      String pattern = context.getProperty("LOG_PATTERN");
+      if (stdout == null || pattern == null) {
+        throw new IllegalStateException("logback.xml must define ASYNC_STDOUT and LOG_PATTERN");
+      }
+      root.addAppender(async(context, stdout, rollingFile(context, logDir, pattern)));
     }
   }
 
   /** Same policy as stdout in logback.xml: a full queue drops events instead of blocking a selector thread. */
-  private static AsyncAppender async(LoggerContext context, RollingFileAppender<ILoggingEvent> file) {
+  private static AsyncAppender async(
+      LoggerContext context, AsyncAppender like, RollingFileAppender<ILoggingEvent> file) {
     AsyncAppender async = new AsyncAppender();
     async.setContext(context);
     async.setName("ASYNC_FILE");
-    async.setQueueSize(8192);
-    async.setDiscardingThreshold(0);
-    async.setNeverBlock(true);
+    async.setQueueSize(like.getQueueSize());
+    async.setDiscardingThreshold(like.getDiscardingThreshold());
+    async.setNeverBlock(like.isNeverBlock());
     async.addAppender(file);
     async.start();
     return async;
   }
 
-  private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, Path dir) {
+  private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, Path dir, String pattern) {
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
-    encoder.setPattern(PATTERN);
+    encoder.setPattern(pattern);
     encoder.start();
 
     RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
