@@ -9,6 +9,7 @@ import org.example.echo.config.BuildInfo;
 import org.example.echo.config.ConsulOptions;
 import org.example.echo.config.ServerOptions;
 import org.example.echo.logging.LoggingSetup;
+import org.example.echo.ws.EchoSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -76,10 +77,10 @@ public final class Main implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger(Main.class);
     BuildInfo build = BuildInfo.load();
     log.info("starting {}", build.describeLine());
-    if (!options.standalone()) {
-      return ConsulMode.run(options.toSettings(build.version()), consul, SHUTDOWN_GRACE);
-    }
-    return StandaloneMode.run(options.toSettings(build.version()), SHUTDOWN_GRACE);
+    EchoSettings settings = options.toSettings(build.version());
+    return options.standalone()
+        ? StandaloneMode.run(settings, SHUTDOWN_GRACE)
+        : ConsulMode.run(settings, consul, SHUTDOWN_GRACE);
   }
 
   /** {@code --version}: what {@code ./build.sh} embedded from git. */
