@@ -216,6 +216,11 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
     if (failure instanceof TimeoutException) {
       return "no answer within " + timeout.toMillis() + " ms";
     }
+    return describe(failure);
+  }
+
+  /** "ConnectException: Connection refused": the kind of failure and its message, for one-line reports. */
+  static String describe(Throwable failure) {
     String message = failure.getMessage();
     return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }

@@ -157,8 +157,7 @@ public final class ConnectionCheck implements RunnableCheck {
                 lastReadyNanos.accumulateAndGet(System.nanoTime(), Math::max);
               } else {
                 echoFailures.incrementAndGet();
-                connection.echoFailed(
-                    CheckedConnection.describe(CheckedConnection.unwrap(failure), options.dialTimeout()));
+                connection.echoFailed(why(failure));
               }
               return null;
             });
@@ -197,9 +196,7 @@ public final class ConnectionCheck implements RunnableCheck {
                       if (failure != null) {
                         echoFailures.incrementAndGet();
                         connection.echoFailed(
-                            "after the hold: "
-                                + CheckedConnection.describe(
-                                    CheckedConnection.unwrap(failure), options.dialTimeout()));
+                            "after the hold: " + why(failure));
                       }
                       return null;
                     }));
@@ -253,7 +250,7 @@ public final class ConnectionCheck implements RunnableCheck {
                 (rtt, failure) -> {
                   if (failure != null) {
                     echoFailures.incrementAndGet();
-                    connection.echoFailed("load: " + CheckedConnection.describe(CheckedConnection.unwrap(failure), options.dialTimeout()));
+                    connection.echoFailed("load: " + why(failure));
                     done.complete(null);
                     return;
                   }
@@ -323,6 +320,11 @@ public final class ConnectionCheck implements RunnableCheck {
       verdict.append(", load run completed");
     }
     return new CheckResult(counts, handshakes, echoStats, rate, true, verdict.toString());
+  }
+
+  /** One line for a failed dial or echo; a timeout is named with the dial timeout. */
+  private String why(Throwable failure) {
+    return CheckedConnection.describe(CheckedConnection.unwrap(failure), options.dialTimeout());
   }
 
   /** The problem of the lowest-numbered connection in that state: dial order, so usually the first to fail. */

@@ -166,7 +166,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
       connection.dial(channel, key, connected, WebSocketUtils.hashKey(key64), ByteBuffer.wrap(WebSocketWire.upgradeRequest(uri, key64)));
     } catch (IOException e) {
       closeQuietly(channel);
-      connection.fail(describe(e));
+      connection.fail(CheckedConnection.describe(e));
     }
   }
 
@@ -216,7 +216,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
         connection.onReadable(in);
       }
     } catch (IOException e) {
-      connection.fail(describe(e));
+      connection.fail(CheckedConnection.describe(e));
     }
   }
 
@@ -237,7 +237,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
     try {
       connection.sendEcho();
     } catch (IOException e) {
-      connection.fail(describe(e));
+      connection.fail(CheckedConnection.describe(e));
     }
   }
 
@@ -335,11 +335,6 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
       connection.end();
     }
     selector.close();
-  }
-
-  static String describe(IOException e) {
-    String message = e.getMessage();
-    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
   private static void closeQuietly(SocketChannel channel) {

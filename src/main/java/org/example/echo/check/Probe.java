@@ -154,8 +154,7 @@ public final class Probe implements AutoCloseable {
     } catch (TimeoutException e) {
       return "no echo within " + settings.attemptTimeout().toMillis() + " ms";
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+      return CheckedConnection.describe(e.getCause() == null ? e : e.getCause());
     } catch (IOException | RuntimeException e) {
       return e.toString();
     } catch (InterruptedException e) {
