@@ -12,10 +12,9 @@ mvn -B -q package -DskipTests "${VERSION_ARGS[@]}"
 echo "build.sh: $(java -jar target/echo-service.jar --version)"
 
 if docker info >/dev/null 2>&1; then
-  echo "build.sh: building image echo-service:latest from ${JRE_IMAGE:-eclipse-temurin:17-jre}"
-  docker build -q -f docker/Dockerfile --build-arg "JRE_IMAGE=${JRE_IMAGE:-eclipse-temurin:17-jre}" \
-    -t echo-service:latest . >/dev/null \
-    || { echo "build.sh: image build failed: is ${JRE_IMAGE:-eclipse-temurin:17-jre} reachable? (set JRE_IMAGE)"; exit 1; }
+  echo "build.sh: building image echo-service:latest from $SERVICE_JRE_IMAGE"
+  build_image echo-service:latest \
+    || { echo "build.sh: image build failed: is $SERVICE_JRE_IMAGE reachable? (set JRE_IMAGE)"; exit 1; }
 else
   echo "build.sh: no Docker daemon answers; image not built (docker-compose up will build it)"
 fi

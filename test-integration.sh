@@ -50,11 +50,9 @@ phase_done "unit + component" "$t"
 
 t=$SECONDS
 echo "test-integration.sh: 2/4 integration tests (mvn verify -Pintegration; Consul image ${CONSUL_IMAGE:-hashicorp/consul:1.20})"
-set +e
-mvn -B verify -Pintegration -DskipUTs=true "${VERSION_ARGS[@]}" "$@" | tee target/integration.log \
-  | grep -E '^\[(ERROR|WARNING)\]|Tests run:|BUILD|\[measured\]'
-status=${PIPESTATUS[0]}
-set -e
+status=0
+run_logged target/integration.log '^\[(ERROR|WARNING)\]|Tests run:|BUILD|\[measured\]' \
+  mvn -B verify -Pintegration -DskipUTs=true "${VERSION_ARGS[@]}" "$@" || status=$?
 print_test_counts target/failsafe-reports "integration"
 [ "$status" -eq 0 ] || { echo "test-integration.sh: integration tests FAILED (mvn exit $status; full log target/integration.log, service logs target/it-logs/)"; exit "$status"; }
 phase_done "integration (real Consul)" "$t"

@@ -10,10 +10,9 @@ version_args
 started=$SECONDS
 mkdir -p target
 echo "test.sh: unit + component tests (mvn verify, integration tests skipped); full log target/test.log"
-set +e
-mvn -B verify -DskipITs "${VERSION_ARGS[@]}" "$@" | tee target/test.log | grep -E '^\[(ERROR|WARNING)\]|Tests run:|BUILD'
-status=${PIPESTATUS[0]}
-set -e
+status=0
+run_logged target/test.log '^\[(ERROR|WARNING)\]|Tests run:|BUILD' \
+  mvn -B verify -DskipITs "${VERSION_ARGS[@]}" "$@" || status=$?
 [ "$status" -eq 0 ] || { echo "test.sh: FAILED (mvn exit $status; full log target/test.log)"; exit "$status"; }
 
 print_test_counts target/surefire-reports "unit + component"

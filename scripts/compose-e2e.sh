@@ -27,8 +27,8 @@ trap 'exit 130' INT TERM
 
 ensure_chromium
 
-echo "compose-e2e: building image $ECHO_IMAGE (JRE image ${JRE_IMAGE:-eclipse-temurin:17-jre})"
-docker build -q -f docker/Dockerfile --build-arg "JRE_IMAGE=${JRE_IMAGE:-eclipse-temurin:17-jre}" -t "$ECHO_IMAGE" . >/dev/null
+echo "compose-e2e: building image $ECHO_IMAGE (JRE image $SERVICE_JRE_IMAGE)"
+build_image "$ECHO_IMAGE"
 
 echo "compose-e2e: preparing coverage directory for the containers"
 rm -rf "$ECHO_COVERAGE_DIR"
@@ -43,13 +43,11 @@ echo "compose-e2e: nginx at $nginx_addr, Consul at $consul_addr"
 await "a leader behind nginx" 60 bash -c "curl -sf http://$nginx_addr/healthz | grep -q '\"role\":\"leader\"'"
 
 echo "compose-e2e: end-to-end tests; full log target/e2e.log"
-set +e
-mvn -B -Pe2e failsafe:integration-test@e2e failsafe:verify@e2e \
+status=0
+run_logged target/e2e.log '^\[(ERROR|WARNING)\]|Tests run:|BUILD|MEASURED' \
+  mvn -B -Pe2e failsafe:integration-test@e2e failsafe:verify@e2e \
   -De2e.compose="${COMPOSE[*]}" -De2e.project="$project" \
-  -De2e.nginx="$nginx_addr" -De2e.consul="$consul_addr" \
-  | tee target/e2e.log | grep -E '^\[(ERROR|WARNING)\]|Tests run:|BUILD|MEASURED'
-status=${PIPESTATUS[0]}
-set -e
+  -De2e.nginx="$nginx_addr" -De2e.consul="$consul_addr" || status=$?
 
 echo "compose-e2e: stopping replicas gracefully so they write their coverage"
 compose stop -t 20 echo1 echo2 >/dev/null 2>&1 || true

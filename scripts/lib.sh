@@ -87,3 +87,20 @@ ensure_chromium() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
 }
+
+# The base of the service image: $JRE_IMAGE (e.g. a mirror's stand-in), else the official image.
+SERVICE_JRE_IMAGE=${JRE_IMAGE:-eclipse-temurin:17-jre}
+
+# build_image TAG: the service image from docker/Dockerfile on $SERVICE_JRE_IMAGE (run from the project root).
+build_image() {
+  docker build -q -f docker/Dockerfile --build-arg "JRE_IMAGE=$SERVICE_JRE_IMAGE" -t "$1" . >/dev/null
+}
+
+# run_logged LOG PATTERN COMMAND...: the command's whole output into LOG, only lines matching PATTERN shown;
+# returns the command's exit status. Call as `status=0; run_logged ... || status=$?` under set -e.
+run_logged() {
+  local log=$1 pattern=$2
+  shift 2
+  "$@" | tee "$log" | grep -E "$pattern"
+  return "${PIPESTATUS[0]}"
+}
