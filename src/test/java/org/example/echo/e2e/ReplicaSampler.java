@@ -2,13 +2,12 @@ package org.example.echo.e2e;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.example.echo.testing.EchoClient;
+import org.example.echo.testing.OverlapSampler;
 
 /**
  * Asks every replica directly, round after round, whether it accepts echo traffic, and remembers any round in
@@ -18,42 +17,17 @@ final class ReplicaSampler implements AutoCloseable {
 
   private final ComposeStack stack;
   private final WebSocketClient client = new WebSocketClient();
-  private final Thread thread;
-  private final Duration interval;
-  private final Duration maxRunTime;
-  private volatile boolean stopped;
-  private final AtomicInteger rounds = new AtomicInteger();
-  private final AtomicInteger roundsWithTwoServing = new AtomicInteger();
+  private final OverlapSampler sampler;
 
   ReplicaSampler(ComposeStack stack, Duration interval, Duration maxRunTime) throws Exception {
     this.stack = stack;
-    this.interval = interval;
-    this.maxRunTime = maxRunTime;
     client.setConnectTimeout(300);
     client.start();
-    thread = new Thread(this::loop, "replica-sampler");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void loop() {
-    long deadline = System.nanoTime() + maxRunTime.toNanos();
-    while (!stopped && System.nanoTime() < deadline) {
-      long next = System.nanoTime() + interval.toNanos();
-      List<CompletableFuture<Boolean>> answers = new ArrayList<>();
-      for (String replica : ComposeStack.REPLICAS) {
-        answers.add(CompletableFuture.supplyAsync(() -> accepts(replica)));
-      }
-      long serving = answers.stream().filter(CompletableFuture::join).count();
-      rounds.incrementAndGet();
-      if (serving > 1) {
-        roundsWithTwoServing.incrementAndGet();
-      }
-      long wait = next - System.nanoTime();
-      if (wait > 0) {
-        LockSupport.parkNanos(wait);
-      }
+    Map<String, BooleanSupplier> replicas = new LinkedHashMap<>();
+    for (String replica : ComposeStack.REPLICAS) {
+      replicas.put(replica, () -> accepts(replica));
     }
+    sampler = new OverlapSampler("replica-sampler", replicas, interval, maxRunTime);
   }
 
   private boolean accepts(String replica) {
@@ -74,21 +48,18 @@ final class ReplicaSampler implements AutoCloseable {
   }
 
   int rounds() {
-    return rounds.get();
+    return sampler.rounds();
   }
 
   int roundsWithTwoServing() {
-    return roundsWithTwoServing.get();
+    return sampler.overlaps().size();
   }
 
   @Override
   public void close() {
-    stopped = true;
+    sampler.close();
     try {
-      thread.join(5_000);
       client.stop();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the sampler's client", e);
     }

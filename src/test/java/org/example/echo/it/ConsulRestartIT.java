@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.example.echo.testing.OverlapSampler;
 import org.junit.jupiter.api.Test;
 
 /** A dev agent restart loses all state: instances re-register and exactly one leads again within 10 s. */
@@ -14,7 +15,7 @@ class ConsulRestartIT {
     try (ConsulFixture consul = new ConsulFixture();
         ProcessCluster cluster = new ProcessCluster(consul.url()).start(2)) {
       EchoProcess before = cluster.awaitSingleLeader(Duration.ofSeconds(30));
-      try (ServingSampler sampler = new ServingSampler(cluster.instances, 60)) {
+      try (OverlapSampler sampler = cluster.sampler()) {
         long t0 = System.nanoTime();
         consul.restart();
         long restarted = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);

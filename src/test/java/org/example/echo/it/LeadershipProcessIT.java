@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.example.echo.consul.ConsulLockPort;
 import org.example.echo.testing.EchoClient;
+import org.example.echo.testing.OverlapSampler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class LeadershipProcessIT {
     try (ProcessCluster cluster = new ProcessCluster(consul.url()).start(3)) {
       EchoProcess leader = cluster.awaitSingleLeader(START);
       cluster.awaitSingleLeader(Duration.ofSeconds(5)); // all three up: one 101, two 503
-      try (ServingSampler sampler = new ServingSampler(cluster.instances, 60)) {
+      try (OverlapSampler sampler = cluster.sampler()) {
         long t0 = System.nanoTime();
         leader.sigkill();
         long ms = cluster.awaitTakeover(leader, t0, Duration.ofSeconds(5));
@@ -80,7 +81,7 @@ class LeadershipProcessIT {
       EchoProcess leader = cluster.awaitSingleLeader(START);
       EchoClient client = EchoClient.connect(ws, leader.uri());
       assertThat(client.echo("before", Duration.ofSeconds(2))).isEqualTo("echo: before");
-      try (ServingSampler sampler = new ServingSampler(cluster.instances, 60)) {
+      try (OverlapSampler sampler = cluster.sampler()) {
         long t0 = System.nanoTime();
         leader.sigterm();
         long ms = cluster.awaitTakeover(leader, t0, Duration.ofSeconds(5));
@@ -105,7 +106,7 @@ class LeadershipProcessIT {
       String kv = consul.get("/v1/kv/" + ConsulLockPort.keyOf(cluster.service));
       Matcher m = Pattern.compile("\"Session\":\\s*\"([^\"]+)\"").matcher(kv);
       assertThat(m.find()).as("key held: " + kv).isTrue();
-      try (ServingSampler sampler = new ServingSampler(cluster.instances, 60)) {
+      try (OverlapSampler sampler = cluster.sampler()) {
         long t0 = System.nanoTime();
         consul.put("/v1/session/destroy/" + m.group(1), "");
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5)).until(() -> !leader.serving());
@@ -124,7 +125,7 @@ class LeadershipProcessIT {
   void leaderCutOffFromConsulStopsWithinTheBound() throws Exception {
     try (ProcessCluster cluster = new ProcessCluster(consul.url()).start(2)) {
       EchoProcess leader = cluster.awaitSingleLeader(START);
-      try (ServingSampler sampler = new ServingSampler(cluster.instances, 60)) {
+      try (OverlapSampler sampler = cluster.sampler()) {
         long t0 = System.nanoTime();
         leader.consulLink.sever();
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(5)).until(() -> !leader.serving());

@@ -6,10 +6,14 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.example.echo.testing.OverlapSampler;
 
 /** N instances of the jar sharing one Consul and one unique service name; closes them all. */
 final class ProcessCluster implements AutoCloseable {
@@ -71,8 +75,15 @@ final class ProcessCluster implements AutoCloseable {
     return instances.stream().filter(EchoProcess::alive).toList();
   }
 
+  /** Asks every instance every 20 ms whether it accepts a WebSocket upgrade, for at most a minute. */
+  OverlapSampler sampler() {
+    Map<String, BooleanSupplier> targets = new LinkedHashMap<>();
+    instances.forEach(p -> targets.put(p.name, p::serving));
+    return new OverlapSampler("serving-sampler", targets, Duration.ofMillis(20), Duration.ofSeconds(60));
+  }
+
   /** Keeps sampling for at least half a second after the event, then checks no round had two serving. */
-  static void assertNoOverlap(ServingSampler sampler) {
+  static void assertNoOverlap(OverlapSampler sampler) {
     int seen = sampler.rounds();
     await("sampler rounds after the event").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
         .until(() -> sampler.rounds() >= seen + 25);
