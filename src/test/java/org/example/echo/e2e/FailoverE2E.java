@@ -53,12 +53,7 @@ class FailoverE2E {
   }
 
   private boolean echoesThroughNginx() throws Exception {
-    EchoClient c = EchoClient.connect(client, stack.echoUri());
-    try {
-      return "echo: ping".equals(c.echo("ping", WAIT));
-    } finally {
-      c.close();
-    }
+    return "echo: ping".equals(EchoClient.echoOnce(client, stack.echoUri(), "ping", WAIT));
   }
 
   private Probe probeThroughNginx() throws Exception {

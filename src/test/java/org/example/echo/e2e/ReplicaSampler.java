@@ -36,12 +36,8 @@ final class ReplicaSampler implements AutoCloseable {
       if (ip.isEmpty()) {
         return false;
       }
-      EchoClient c = EchoClient.connect(client, URI.create("ws://" + ip + ":8080/"));
-      try {
-        return "echo: sample".equals(c.echo("sample", Duration.ofMillis(500)));
-      } finally {
-        c.close();
-      }
+      URI replicaUri = URI.create("ws://" + ip + ":8080/");
+      return "echo: sample".equals(EchoClient.echoOnce(client, replicaUri, "sample", Duration.ofMillis(500)));
     } catch (Exception | AssertionError e) {
       return false;
     }

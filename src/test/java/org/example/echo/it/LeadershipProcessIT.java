@@ -35,12 +35,7 @@ class LeadershipProcessIT {
   }
 
   private static void assertEchoes(EchoProcess p) throws Exception {
-    EchoClient c = EchoClient.connect(ws, p.uri());
-    try {
-      assertThat(c.echo("hi", Duration.ofSeconds(2))).isEqualTo("echo: hi");
-    } finally {
-      c.close();
-    }
+    assertThat(EchoClient.echoOnce(ws, p.uri(), "hi", Duration.ofSeconds(2))).isEqualTo("echo: hi");
   }
 
   @Test

@@ -76,6 +76,16 @@ public final class EchoClient implements Session.Listener.AutoDemanding {
     return next(timeout);
   }
 
+  /** Connects, sends {@code text}, returns the reply and closes: one round trip on a fresh connection. */
+  public static Object echoOnce(WebSocketClient client, URI uri, String text, Duration timeout) throws Exception {
+    EchoClient c = connect(client, uri);
+    try {
+      return c.echo(text, timeout);
+    } finally {
+      c.close();
+    }
+  }
+
   /** The next message received (String or ByteBuffer), or an AssertionError after {@code timeout}. */
   public Object next(Duration timeout) throws InterruptedException {
     Object message = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
