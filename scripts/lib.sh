@@ -1,13 +1,21 @@
 # Shared helpers for the test scripts (sourced, not run).
 
-# print_test_counts DIR LABEL: totals of the JUnit XML reports in DIR.
+# The build of all modules (parent/pom.xml lists them; the root pom is the service's). Every script runs Maven so.
+maven() { mvn -B -f parent/pom.xml "$@"; }   # (the scripts run from the project root)
+
+# print_test_counts LABEL DIR...: totals of the JUnit XML reports in the DIRs (missing ones are skipped).
 print_test_counts() {
-  local dir=$1 label=$2
-  if ! ls "$dir"/TEST-*.xml >/dev/null 2>&1; then
-    echo "tests ($label): no reports in $dir"
+  local label=$1; shift
+  local reports=()
+  local dir
+  for dir in "$@"; do
+    if ls "$dir"/TEST-*.xml >/dev/null 2>&1; then reports+=("$dir"/TEST-*.xml); fi
+  done
+  if [ ${#reports[@]} -eq 0 ]; then
+    echo "tests ($label): no reports in $*"
     return 0
   fi
-  cat "$dir"/TEST-*.xml | awk -v label="$label" '
+  cat "${reports[@]}" | awk -v label="$label" '
     /<testsuite / {
       for (i = 1; i <= NF; i++) {
         if ($i ~ /^tests=/)    { gsub(/[^0-9]/, "", $i); t += $i }
@@ -18,6 +26,10 @@ print_test_counts() {
     }
     END { printf "tests (%s): %d run, %d failed, %d errors, %d skipped\n", label, t, f, e, s }'
 }
+
+# The unit and component test reports of every module.
+UNIT_REPORTS=(common/target/surefire-reports testkit/target/surefire-reports target/surefire-reports
+  tools/target/surefire-reports)
 
 # print_coverage CSV LABEL: total line and branch coverage of a JaCoCo CSV report.
 print_coverage() {
