@@ -3,7 +3,7 @@
 # this machine and are measured in alternating rounds by two clients, our Java `check --client nio` and the
 # independent Go client bench/goclient. Prints a Markdown table (date, machine, load): each figure for both
 # servers and the ratio this service / Go. How it works and what each figure means: docs/bench.md.
-#   ./bench.sh                     # all figures, 3 rounds, about 9 minutes
+#   ./bench.sh                     # all figures, 3 rounds, about 8 minutes on 2 cores
 #   ./bench.sh --smoke             # tiny counts, 1 round, under a minute: does every part still run?
 #   BENCH_ROUNDS=5 BENCH_IDLE=5000 ./bench.sh    # more rounds, fewer idle connections (default 19000)
 #   BENCH_VIA=ws://127.0.0.1:8081/ ./bench.sh   # also this service through that URL (e.g. the compose
@@ -123,48 +123,50 @@ run_client() {
   fi
 }
 per_each_us() { awk -v t="$1" -v hz="$hz" -v n="$2" 'BEGIN {if (n > 0) printf "%.1f", t * 1e6 / hz / n}'; }
-kv() { grep -o " $2=[^ ]*" "$1" | tail -1 | cut -d= -f2; }        # a key of goclient's result line
+kv() { { grep -o " $2=[^ ]*" "$1" || true; } | tail -1 | cut -d= -f2; }        # a key of goclient's result line
 nio_load() { sed -n 's/.*latency p50\/p99\/p99.9\/max = \([^ ]*\).*/\1/p' "$1" | cut -d/ -f"$2" | tr -d ms; }
 
 # measure FIGURE CLIENT SERVER: one sample of load | rtt | connect | after (connect right after a mass
 # disconnect, no warm-up) by client nio | go against server ours | go.
 measure() {
-  local figure=$1 client=$2 server=$3
+  local figure=$1 client=$2 server=$3 url_var="url_$3" pid_var="pid_$3"
+  local url=${!url_var} out="$work/$1-$2-$3-$((++run_count)).txt" c=50 secs=$load_seconds w=$warmup
+  local marker="" msgs p50 p99 echoes rate
   say "  $figure: $client client, $server"
-  local url_var="url_$server" pid_var="pid_$server"
-  local url=${!url_var} out="$work/$figure-$client-$server-$((++run_count)).txt"
   server_pid=${!pid_var}
-  local nio_marker='^Warm-up:' go_marker='^goclient: measuring' secs=$load_seconds
-  if [[ $figure == after || $warmup == 0 ]]; then nio_marker="" go_marker=""; fi
-  case "$client-$figure" in
-    nio-load | nio-rtt)
-      [[ $figure == rtt ]] && secs=$rtt_seconds
-      local nio_warmup=(); [[ -n "$nio_marker" ]] && nio_warmup=(--warmup "$warmup")
-      run_client "$out" "$nio_marker" "${check[@]}" --client nio -c "$([[ $figure == rtt ]] && echo 1 || echo 50)" \
-        --load "$secs" --message-size 32 "${nio_warmup[@]}" "$url"
-      local echoes msgs
-      echoes="$(sed -n 's/.*: \([0-9]*\) echoes,.*/\1/p' "$out")"
-      msgs="$(sed -n 's/.* echoes, \([0-9]*\) msgs\/s.*/\1/p' "$out")"
-      add "$figure.msgs" nio "$server" "$msgs"; add "$figure.p50" nio "$server" "$(nio_load "$out" 1)"
-      add "$figure.p99" nio "$server" "$(nio_load "$out" 2)"
-      add "$figure.cpu" nio "$server" "$(per_each_us "$measured_ticks" "${echoes:-0}")" ;;
-    go-load | go-rtt)
-      [[ $figure == rtt ]] && secs=$rtt_seconds
-      run_client "$out" "$go_marker" "${goclient[@]}" -mode "$([[ $figure == rtt ]] && echo rtt || echo load)" \
-        -size 32 -d "${secs}s" -warmup "${warmup}s" "$url"
-      add "$figure.msgs" go "$server" "$(kv "$out" msgs_per_s)"; add "$figure.p50" go "$server" "$(kv "$out" p50_ms)"
-      add "$figure.p99" go "$server" "$(kv "$out" p99_ms)"
-      add "$figure.cpu" go "$server" "$(per_each_us "$measured_ticks" "$(kv "$out" echoes)")" ;;
-    nio-connect | nio-after)
-      local nio_warmup=(); [[ -n "$nio_marker" ]] && nio_warmup=(--warmup "$warmup")
-      run_client "$out" "$nio_marker" "${check[@]}" --client nio -c "$rate_connections" --echo "${nio_warmup[@]}" "$url"
-      add "$figure.rate" nio "$server" "$(sed -n 's/.* = \([0-9]*\) connections\/s.*/\1/p' "$out" | tail -1)"
-      add "$figure.cpu" nio "$server" "$(per_each_us "$measured_ticks" "$rate_connections")" ;;
-    go-connect | go-after)
-      local go_warmup="${warmup}s"; [[ $figure == after ]] && go_warmup=0s
-      run_client "$out" "$go_marker" "${goclient[@]}" -mode connect -c "$rate_connections" -warmup "$go_warmup" "$url"
-      add "$figure.rate" go "$server" "$(kv "$out" conns_per_s)"
-      add "$figure.cpu" go "$server" "$(per_each_us "$measured_ticks" "$rate_connections")" ;;
+  [[ $figure == rtt ]] && c=1 secs=$rtt_seconds
+  [[ $figure == after ]] && w=0
+  if [[ $client == nio ]]; then
+    local args=(--client nio)
+    ((w > 0)) && args+=(--warmup "$w") && marker='^Warm-up:'
+    case $figure in
+      load | rtt) args+=(-c "$c" --load "$secs" --message-size 32) ;;
+      *) args+=(-c "$rate_connections" --echo) ;;
+    esac
+    run_client "$out" "$marker" "${check[@]}" "${args[@]}" "$url"
+    msgs="$(sed -n 's/.* echoes, \([0-9]*\) msgs\/s.*/\1/p' "$out")"
+    echoes="$(sed -n 's/.*: \([0-9]*\) echoes,.*/\1/p' "$out")"
+    p50="$(nio_load "$out" 1)" p99="$(nio_load "$out" 2)"
+    rate="$(sed -n 's/.* = \([0-9]*\) connections\/s.*/\1/p' "$out" | tail -1)"
+  else
+    local args=(-warmup "${w}s")
+    ((w > 0)) && marker='^goclient: measuring'
+    case $figure in
+      load | rtt) args+=(-mode "$([[ $figure == rtt ]] && echo rtt || echo load)" -size 32 -d "${secs}s") ;;
+      *) args+=(-mode connect -c "$rate_connections") ;;
+    esac
+    run_client "$out" "$marker" "${goclient[@]}" "${args[@]}" "$url"
+    msgs="$(kv "$out" msgs_per_s)" echoes="$(kv "$out" echoes)" p50="$(kv "$out" p50_ms)" p99="$(kv "$out" p99_ms)"
+    rate="$(kv "$out" conns_per_s)"
+  fi
+  case $figure in
+    load | rtt)
+      add "$figure.msgs" "$client" "$server" "$msgs"; add "$figure.p50" "$client" "$server" "$p50"
+      add "$figure.p99" "$client" "$server" "$p99"
+      add "$figure.cpu" "$client" "$server" "$(per_each_us "$measured_ticks" "${echoes:-0}")" ;;
+    *)
+      add "$figure.rate" "$client" "$server" "$rate"
+      add "$figure.cpu" "$client" "$server" "$(per_each_us "$measured_ticks" "$rate_connections")" ;;
   esac
 }
 
