@@ -100,6 +100,23 @@ ensure_chromium() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
 }
 
+# ensure_go_gorilla: bench.sh builds its Go peer and client (bench/) from Debian's Go toolchain and Debian's
+# gorilla/websocket source (no module download works offline); installs both when missing.
+ensure_go_gorilla() {
+  local gorilla=/usr/share/gocode/src/github.com/gorilla/websocket
+  if command -v go >/dev/null 2>&1 && [ -f "$gorilla/conn.go" ]; then return 0; fi
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  if ! command -v apt-get >/dev/null 2>&1 || { [ -n "$sudo" ] && ! sudo -n true 2>/dev/null; }; then
+    echo "bench.sh needs go and $gorilla (Debian: apt-get install golang-go golang-github-gorilla-websocket-dev)" >&2
+    return 1
+  fi
+  echo "installing golang-go and golang-github-gorilla-websocket-dev (Debian packages) for the Go peer" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    golang-go golang-github-gorilla-websocket-dev >/dev/null
+}
+
 # The base of the service image: $JRE_IMAGE (e.g. a mirror's stand-in), else the official image.
 SERVICE_JRE_IMAGE=${JRE_IMAGE:-eclipse-temurin:17-jre}
 
