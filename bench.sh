@@ -15,7 +15,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # The jars: the server, and the one with the `check` client (today both are the same; change here when the
 # build is split into modules).
 server_jar="$here/target/echo-service.jar"
-tools_jar="$here/target/echo-service.jar"
+tools_jar="$here/tools/target/echo-tools.jar"
 go_bin="$here/target/bench"   # the Go builds; never committed (target/ is ignored)
 
 smoke=false
