@@ -15,7 +15,7 @@ import org.example.echo.leadership.TimeSource;
 import org.example.echo.process.TerminationSignals;
 import org.example.echo.ws.EchoServer;
 import org.example.echo.ws.EchoSettings;
-import org.example.echo.ws.RoleStatus;
+import org.example.echo.core.RoleStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,8 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.example.echo.ws.RoleStatus;
-import org.example.echo.ws.TrafficGate;
+import org.example.echo.core.RoleStatus;
+import org.example.echo.core.TrafficGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

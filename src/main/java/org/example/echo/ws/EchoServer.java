@@ -24,6 +24,8 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.example.echo.core.RoleStatus;
+import org.example.echo.core.TrafficGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

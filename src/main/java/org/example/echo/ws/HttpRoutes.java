@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.example.echo.core.RoleStatus;
 
 /**
  * Plain HTTP: {@code /healthz} and a short answer on {@code /} for anything that is not a WebSocket upgrade.

@@ -29,6 +29,7 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.eclipse.jetty.websocket.core.WebSocketConnection;
+import org.example.echo.core.RoleStatus;
 import org.example.echo.testing.EchoClient;
 import org.example.echo.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
