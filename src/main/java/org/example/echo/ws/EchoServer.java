@@ -39,7 +39,7 @@ public final class EchoServer {
   private static final long HTTP_IDLE_TIMEOUT_MIN_MS = 10_000;
 
   private final EchoSettings settings;
-  private final ConnectionRegistry registry = new ConnectionRegistry();
+  private final ConnectionGate gate = new ConnectionGate();
   private final Server server;
   private final ServerConnector connector;
 
@@ -71,7 +71,7 @@ public final class EchoServer {
     server.addConnector(connector);
 
     WebSocketUpgradeHandler websocket = WebSocketUpgradeHandler.from(server, this::configure);
-    websocket.setHandler(new HttpRoutes(roleStatus, registry::size, settings.version(), Clock.systemUTC()));
+    websocket.setHandler(new HttpRoutes(roleStatus, gate::size, settings.version(), Clock.systemUTC()));
     server.setHandler(websocket);
     server.setStopTimeout(2_000);
   }
@@ -114,7 +114,7 @@ public final class EchoServer {
       HttpRoutes.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + origin + "\n");
       return null;
     }
-    if (!registry.isOpen()) {
+    if (!gate.isOpen()) {
       log.info("remote={} upgrade refused: not serving (standby)", remote);
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
       HttpRoutes.text(
@@ -122,7 +122,7 @@ public final class EchoServer {
       return null;
     }
     Scheduler scheduler = server.getScheduler();
-    return new EchoEndpoint(registry.nextConnectionId(), remote, registry, scheduler, settings.sendQueueLimit());
+    return new EchoEndpoint(gate.nextConnectionId(), remote, gate, scheduler, settings.sendQueueLimit());
   }
 
   public void start() throws Exception {
@@ -145,11 +145,11 @@ public final class EchoServer {
   }
 
   public TrafficGate gate() {
-    return registry;
+    return gate;
   }
 
   public int openConnections() {
-    return registry.size();
+    return gate.size();
   }
 
   /**
@@ -166,9 +166,9 @@ public final class EchoServer {
    * go. The listener stays up, so proxies still get a fast answer until {@link #stop()}.
    */
   public void closeConnections(Duration grace) {
-    registry.close(1001, "server shutting down");
-    if (!registry.awaitEmpty(grace)) {
-      log.warn("{} connection(s) still open after {} ms; stopping anyway", registry.size(), grace.toMillis());
+    gate.close(1001, "server shutting down");
+    if (!gate.awaitEmpty(grace)) {
+      log.warn("{} connection(s) still open after {} ms; stopping anyway", gate.size(), grace.toMillis());
     }
   }
 
