@@ -1,5 +1,6 @@
 package org.example.echo.ws;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
@@ -110,7 +111,7 @@ public final class EchoServer {
     String remote = ClientAddress.of(request);
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (!settings.origins().allows(origin, request.getHeaders().get(HttpHeader.HOST))) {
-      log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote, Json.quote(origin));
+      log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote, TextNode.valueOf(origin));
       HttpRoutes.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + origin + "\n");
       return null;
     }

@@ -1,5 +1,7 @@
 package org.example.echo.ws;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,6 +25,8 @@ final class HttpRoutes extends Handler.Abstract.NonBlocking {
   static final String HEALTH_PATH = "/healthz";
   static final String NOT_AN_UPGRADE =
       "This is a WebSocket echo endpoint: connect with a WebSocket client to ws://<host>:<port>/ (health: /healthz)\n";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Supplier<RoleStatus> roleStatus;
   private final IntSupplier openConnections;
@@ -67,15 +71,21 @@ final class HttpRoutes extends Handler.Abstract.NonBlocking {
     RoleStatus role = roleStatus.get();
     long now = clock.millis();
     long inRoleMs = Math.max(0, now - role.since().toEpochMilli());
-    return "{\"status\":\"UP\""
-        + ",\"role\":" + Json.quote(role.role())
-        + ",\"holder\":" + Json.quote(role.holder())
-        + ",\"roleSince\":" + Json.quote(role.since().toString())
-        + ",\"secondsInRole\":" + Duration.ofMillis(inRoleMs).toSeconds()
-        + ",\"version\":" + Json.quote(version)
-        + ",\"connections\":" + openConnections.getAsInt()
-        + ",\"uptimeSeconds\":" + Duration.ofMillis(now - startedMillis).toSeconds()
-        + "}\n";
+    Health health =
+        new Health(
+            "UP",
+            role.role(),
+            role.holder(),
+            role.since().toString(),
+            Duration.ofMillis(inRoleMs).toSeconds(),
+            version,
+            openConnections.getAsInt(),
+            Duration.ofMillis(now - startedMillis).toSeconds());
+    try {
+      return JSON.writeValueAsString(health) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + health, e); // strings and numbers always can be
+    }
   }
 
   static boolean text(Response response, Callback callback, int status, String body) {

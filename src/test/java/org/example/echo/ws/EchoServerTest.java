@@ -288,6 +288,15 @@ class EchoServerTest {
   }
 
   @Test
+  void healthIsOneLineOfJsonWithTheDocumentedFieldsInOrder() throws Exception {
+    HttpResponse<String> health = get(serving(), "/healthz", Map.of());
+    assertThat(health.body())
+        .matches("\\{\"status\":\"UP\",\"role\":\"standalone\",\"holder\":\"\","
+            + "\"roleSince\":\"1970-01-01T00:00:00Z\",\"secondsInRole\":\\d+,\"version\":\"test\","
+            + "\"connections\":0,\"uptimeSeconds\":\\d+\\}\n");
+  }
+
+  @Test
   void plainHttpGetsTheDemoPageOrShortAnswersNeverErrors() throws Exception {
     EchoServer server = serving();
     HttpResponse<String> root = get(server, "/", Map.of());
