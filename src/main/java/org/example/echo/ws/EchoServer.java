@@ -72,7 +72,7 @@ public final class EchoServer {
     server.addConnector(connector);
 
     WebSocketUpgradeHandler websocket = WebSocketUpgradeHandler.from(server, this::configure);
-    websocket.setHandler(new HttpRoutes(roleStatus, gate::size, settings.version(), Clock.systemUTC()));
+    websocket.setHandler(HttpRoutes.of(roleStatus, gate::size, settings.version(), Clock.systemUTC()));
     server.setHandler(websocket);
     server.setStopTimeout(2_000);
   }
@@ -112,13 +112,13 @@ public final class EchoServer {
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (!settings.origins().allows(origin, request.getHeaders().get(HttpHeader.HOST))) {
       log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote, TextNode.valueOf(origin));
-      HttpRoutes.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + origin + "\n");
+      Responses.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + origin + "\n");
       return null;
     }
     if (!gate.isOpen()) {
       log.info("remote={} upgrade refused: not serving (standby)", remote);
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-      HttpRoutes.text(
+      Responses.text(
           response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "not serving: this instance is a standby\n");
       return null;
     }

@@ -303,11 +303,24 @@ class EchoServerTest {
     assertThat(root.statusCode()).isEqualTo(200);
     assertThat(root.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
     assertThat(root.body()).contains("<title>echo-service</title>", "new WebSocket(", "/healthz");
-    assertThat(get(server, "/nope", Map.of()).statusCode()).isEqualTo(404);
-    assertThat(send(server, "/healthz", "POST").statusCode()).isEqualTo(405);
+    HttpResponse<String> nope = get(server, "/nope", Map.of());
+    assertThat(nope.statusCode()).isEqualTo(404);
+    assertThat(nope.body()).isEqualTo("not found: /nope (WebSocket at /, health at /healthz)\n");
+    assertThat(nope.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
+    assertThat(get(server, "/healthz/more", Map.of()).statusCode()).isEqualTo(404);
+    assertThat(get(server, "/index.html", Map.of()).statusCode()).isEqualTo(404);
+    HttpResponse<String> head = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(head.statusCode()).isEqualTo(200);
+    HttpResponse<String> postHealth = send(server, "/healthz", "POST");
+    assertThat(postHealth.statusCode()).isEqualTo(405);
+    assertThat(postHealth.body()).isEqualTo("use GET on /healthz\n");
     HttpResponse<String> postRoot = send(server, "/", "POST");
     assertThat(postRoot.statusCode()).isEqualTo(405);
     assertThat(postRoot.body()).contains("WebSocket");
+    assertThat(postRoot.headers().firstValue("allow")).hasValue("GET, HEAD");
   }
 
   @Test
