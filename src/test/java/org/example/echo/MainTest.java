@@ -45,6 +45,13 @@ class MainTest {
     assertThat(outcome.err()).contains("'" + named + "'").contains(value);
   }
 
+  @ParameterizedTest
+  @CsvSource({"abc", "70000"}) // picocli's own conversion error, and a range the service checks
+  void ourErrorsReadLikePicoclis(String port) {
+    Outcome outcome = run("--standalone", "--port", port);
+    assertThat(outcome.err()).startsWith("echo-service: Invalid value for option '--port': ").endsWith(" (see --help)\n");
+  }
+
   @Test
   void unknownOptionIsNamed() {
     Outcome outcome = run("--standalone", "--prot", "8080");

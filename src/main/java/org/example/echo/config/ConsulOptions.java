@@ -104,20 +104,20 @@ public final class ConsulOptions {
         throw new IllegalArgumentException("need http://host:port");
       }
     } catch (IllegalArgumentException e) {
-      throw ServerOptions.invalid(commandLine, "--consul", "'" + consul + "' is not a Consul URL (" + e.getMessage() + ")");
+      throw InvalidOption.of(commandLine, "--consul", "'" + consul + "' is not a Consul URL (" + e.getMessage() + ")");
     }
     if (serviceName.isBlank() || !serviceName.matches("[A-Za-z0-9-]+")) {
-      throw ServerOptions.invalid(commandLine, "--service-name",
+      throw InvalidOption.of(commandLine, "--service-name",
           "'" + serviceName + "' must be letters, digits and dashes (it is a DNS label)");
     }
     if (drainTime.isNegative() || drainTime.compareTo(Duration.ofSeconds(3)) > 0) {
-      throw ServerOptions.invalid(commandLine, "--drain-time",
+      throw InvalidOption.of(commandLine, "--drain-time",
           "'" + DurationConverter.format(drainTime) + "' must be 0 to 3s (SIGTERM must end the process within 5 s)");
     }
     try {
       timing();
     } catch (IllegalArgumentException e) {
-      throw ServerOptions.invalid(commandLine, "--check-ttl/--heartbeat-interval/--lock-delay", e.getMessage());
+      throw InvalidOption.of(commandLine, "--check-ttl/--heartbeat-interval/--lock-delay", e.getMessage());
     }
   }
 

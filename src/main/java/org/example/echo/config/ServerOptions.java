@@ -11,7 +11,6 @@ import org.example.echo.ws.EchoSettings;
 import org.example.echo.ws.OriginPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * The server's command-line options. Every option can also be set by the environment variable named in its
@@ -91,30 +90,26 @@ public final class ServerOptions {
   /** Checks what picocli's types cannot; a bad value becomes a one-line usage error (exit status 2). */
   public void validate(CommandLine commandLine) {
     if (port < 0 || port > 65_535) {
-      throw invalid(commandLine, "--port", port + " is not a port number (0..65535)");
+      throw InvalidOption.of(commandLine, "--port", port + " is not a port number (0..65535)");
     }
     if (idleTimeout.isZero() || idleTimeout.isNegative()) {
-      throw invalid(commandLine, "--idle-timeout", "'" + DurationConverter.format(idleTimeout) + "' must be positive");
+      throw InvalidOption.of(commandLine, "--idle-timeout", "'" + DurationConverter.format(idleTimeout) + "' must be positive");
     }
     if (sendQueue < 1) {
-      throw invalid(commandLine, "--send-queue", sendQueue + " must be at least 1");
+      throw InvalidOption.of(commandLine, "--send-queue", sendQueue + " must be at least 1");
     }
     if (!LEVELS.contains(logLevel.toUpperCase(Locale.ROOT))) {
-      throw invalid(commandLine, "--log-level", "'" + logLevel + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR");
+      throw InvalidOption.of(commandLine, "--log-level", "'" + logLevel + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR");
     }
     for (String origin : allowedOrigins) {
       String problem = OriginPolicy.problemWith(origin);
       if (problem != null) {
-        throw invalid(commandLine, "--allowed-origins", problem);
+        throw InvalidOption.of(commandLine, "--allowed-origins", problem);
       }
     }
     if (host.isBlank()) {
-      throw invalid(commandLine, "--host", "must not be empty");
+      throw InvalidOption.of(commandLine, "--host", "must not be empty");
     }
-  }
-
-  static ParameterException invalid(CommandLine commandLine, String option, String problem) {
-    return new ParameterException(commandLine, "Invalid value for option '" + option + "': " + problem);
   }
 
   public EchoSettings toSettings(String version) {
