@@ -71,13 +71,12 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    options.validate(spec.commandLine());
+    BuildInfo build = BuildInfo.load();
+    EchoSettings settings = options.toSettings(spec.commandLine(), build.version());
     consul.validate(spec.commandLine());
     LoggingSetup.apply(options.logLevel(), options.logDir());
     Logger log = LoggerFactory.getLogger(Main.class);
-    BuildInfo build = BuildInfo.load();
     log.info("starting {}", build.describeLine());
-    EchoSettings settings = options.toSettings(build.version());
     return options.standalone()
         ? StandaloneMode.run(settings, SHUTDOWN_GRACE)
         : ConsulMode.run(settings, consul, SHUTDOWN_GRACE);

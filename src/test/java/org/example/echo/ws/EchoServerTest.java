@@ -158,7 +158,7 @@ class EchoServerTest {
   @Test
   void readLimitOfZeroAcceptsLargeMessages() throws Exception {
     EchoSettings s = EchoSettings.loopback();
-    EchoServer server = serving(new EchoSettings(s.host(), 0, 0, s.idleTimeout(), s.sendQueueLimit(), "t"));
+    EchoServer server = serving(new EchoSettings(s.host(), 0, 0, s.idleTimeout(), s.sendQueueLimit(), "t", s.origins()));
     EchoClient c = EchoClient.connect(client, uri(server));
     String big = "y".repeat(200_000);
     assertThat(c.echo(big, WAIT)).isEqualTo("echo: " + big);
