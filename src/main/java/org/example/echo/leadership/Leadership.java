@@ -109,10 +109,6 @@ public final class Leadership {
     return status;
   }
 
-  public Candidate self() {
-    return self;
-  }
-
   // ---------------------------------------------------------------- maintain loop
 
   /**

@@ -62,25 +62,17 @@ public record EchoSettings(
     }
   }
 
-  /** Settings for an in-process server on a free loopback port, as tests and tools use it. */
+  /**
+   * Only for the test fixtures that still call it (testing/ServingEchoServer, check/ProbeOutageTest) while they
+   * move to their own modules; the service's own tests use LoopbackSettings in src/test. Delete with them.
+   */
   public static EchoSettings loopback() {
     return new EchoSettings("127.0.0.1", 0, DEFAULT_READ_LIMIT, Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS),
         DEFAULT_SEND_QUEUE_LIMIT, "test", OriginPolicy.sameHost());
   }
 
-  public EchoSettings withIdleTimeout(Duration timeout) {
-    return new EchoSettings(host, port, readLimit, timeout, sendQueueLimit, version, origins);
-  }
-
+  /** Only for check/ProbeOutageTest, like {@link #loopback()}. */
   public EchoSettings withPort(int newPort) {
     return new EchoSettings(host, newPort, readLimit, idleTimeout, sendQueueLimit, version, origins);
-  }
-
-  public EchoSettings withSendQueueLimit(int limit) {
-    return new EchoSettings(host, port, readLimit, idleTimeout, limit, version, origins);
-  }
-
-  public EchoSettings withOrigins(OriginPolicy policy) {
-    return new EchoSettings(host, port, readLimit, idleTimeout, sendQueueLimit, version, policy);
   }
 }

@@ -72,7 +72,7 @@ class EchoServerTest {
   }
 
   private EchoServer serving() throws Exception {
-    return serving(EchoSettings.loopback());
+    return serving(new LoopbackSettings().build());
   }
 
   private static URI uri(EchoServer server) {
@@ -157,8 +157,7 @@ class EchoServerTest {
 
   @Test
   void readLimitOfZeroAcceptsLargeMessages() throws Exception {
-    EchoSettings s = EchoSettings.loopback();
-    EchoServer server = serving(new EchoSettings(s.host(), 0, 0, s.idleTimeout(), s.sendQueueLimit(), "t", s.origins()));
+    EchoServer server = serving(new LoopbackSettings().readLimit(0).build());
     EchoClient c = EchoClient.connect(client, uri(server));
     String big = "y".repeat(200_000);
     assertThat(c.echo(big, WAIT)).isEqualTo("echo: " + big);
@@ -191,7 +190,7 @@ class EchoServerTest {
 
   @Test
   void silentClientIsClosedAfterIdleTimeout() throws Exception {
-    EchoServer server = serving(EchoSettings.loopback().withIdleTimeout(Duration.ofMillis(400)));
+    EchoServer server = serving(new LoopbackSettings().idleTimeout(Duration.ofMillis(400)).build());
     EchoClient c = EchoClient.connect(client, uri(server));
     EchoClient.Closed closed = c.closed().get(5, TimeUnit.SECONDS);
     assertThat(closed.code()).isEqualTo(1001);
@@ -200,7 +199,7 @@ class EchoServerTest {
 
   @Test
   void clientThatPingsStaysConnectedPastIdleTimeout() throws Exception {
-    EchoServer server = serving(EchoSettings.loopback().withIdleTimeout(Duration.ofSeconds(1)));
+    EchoServer server = serving(new LoopbackSettings().idleTimeout(Duration.ofSeconds(1)).build());
     EchoClient pinging = EchoClient.connect(client, uri(server));
     EchoClient silent = EchoClient.connect(client, uri(server));
     AtomicInteger pings = new AtomicInteger();
@@ -220,7 +219,7 @@ class EchoServerTest {
 
   @Test
   void clientThatDoesNotReadIsCutOffWithoutHarmingOthers() throws Exception {
-    EchoServer server = serving(EchoSettings.loopback().withSendQueueLimit(8));
+    EchoServer server = serving(new LoopbackSettings().sendQueueLimit(8).build());
     EchoClient healthy = EchoClient.connect(client, uri(server));
     ListAppender<ILoggingEvent> logs = captureLogs(EchoEndpoint.class);
     byte[] message = "z".repeat(4000).getBytes(StandardCharsets.UTF_8);
@@ -343,7 +342,7 @@ class EchoServerTest {
   @Test
   void allowedOriginsOptionAdmitsListedPages() throws Exception {
     EchoServer server =
-        serving(EchoSettings.loopback().withOrigins(OriginPolicy.of(List.of("https://app.example"))));
+        serving(new LoopbackSettings().origins(OriginPolicy.of(List.of("https://app.example"))).build());
     EchoClient listed = EchoClient.connect(client, uri(server), Map.of("Origin", "https://app.example"));
     assertThat(listed.echo("listed", WAIT)).isEqualTo("echo: listed");
     assertThatThrownBy(() -> EchoClient.connect(client, uri(server), Map.of("Origin", "https://other.example")))
