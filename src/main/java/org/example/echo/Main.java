@@ -1,7 +1,6 @@
 package org.example.echo;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.example.echo.check.CheckCommand;
 import org.example.echo.check.ProbeCommand;
@@ -26,9 +25,6 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = "Highly available WebSocket echo service: text comes back as 'echo: <text>', binary unchanged.")
 public final class Main implements Callable<Integer> {
-
-  /** Time the whole graceful shutdown may take; SIGTERM must end the process within 5 s. */
-  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(3);
 
   @Spec CommandSpec spec;
 
@@ -77,9 +73,9 @@ public final class Main implements Callable<Integer> {
     LoggingSetup.apply(options.logLevel(), options.logDir());
     Logger log = LoggerFactory.getLogger(Main.class);
     log.info("starting {}", build.describeLine());
-    return options.standalone()
-        ? StandaloneMode.run(settings, SHUTDOWN_GRACE)
-        : ConsulMode.run(settings, consul, SHUTDOWN_GRACE);
+    EchoService service =
+        options.standalone() ? EchoService.standalone(settings) : EchoService.consul(settings, consul);
+    return service.run();
   }
 
   /** {@code --version}: what {@code ./build.sh} embedded from git. */

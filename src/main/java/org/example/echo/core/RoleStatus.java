@@ -11,6 +11,11 @@ import java.time.Instant;
  */
 public record RoleStatus(String role, String holder, Instant since) {
 
+  /** Before the lock has said anything. */
+  public static RoleStatus starting(Instant since) {
+    return new RoleStatus("starting", "unknown", since);
+  }
+
   public static RoleStatus standalone(Instant since) {
     return new RoleStatus("standalone", "", since);
   }
