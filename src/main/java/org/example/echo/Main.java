@@ -1,6 +1,5 @@
 package org.example.echo;
 
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.example.echo.common.UsageError;
 import org.example.echo.config.BuildInfo;
@@ -24,9 +23,6 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = "Highly available WebSocket echo service: text comes back as 'echo: <text>', binary unchanged.")
 public final class Main implements Callable<Integer> {
-
-  /** Time the whole graceful shutdown may take; SIGTERM must end the process within 5 s. */
-  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(3);
 
   @Spec CommandSpec spec;
 
@@ -59,16 +55,15 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    options.validate(spec.commandLine());
+    BuildInfo build = BuildInfo.load();
+    EchoSettings settings = options.toSettings(spec.commandLine(), build.version());
     consul.validate(spec.commandLine());
     LoggingSetup.apply(options.logLevel(), options.logDir());
     Logger log = LoggerFactory.getLogger(Main.class);
-    BuildInfo build = BuildInfo.load();
     log.info("starting {}", build.describeLine());
-    EchoSettings settings = options.toSettings(build.version());
-    return options.standalone()
-        ? StandaloneMode.run(settings, SHUTDOWN_GRACE)
-        : ConsulMode.run(settings, consul, SHUTDOWN_GRACE);
+    EchoService service =
+        options.standalone() ? EchoService.standalone(settings) : EchoService.consul(settings, consul);
+    return service.run();
   }
 
   /** {@code --version}: what {@code ./build.sh} embedded from git. */

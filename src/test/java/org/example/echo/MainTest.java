@@ -37,12 +37,22 @@ class MainTest {
         "--send-queue|0|--send-queue",
         "--log-level|LOUD|--log-level",
         "--allowed-origins|example.com|--allowed-origins",
+        "--host|' '|--host",
       })
   void badValueExitsWithStatus2AndOneLineNamingTheOption(String option, String value, String named) {
     Outcome outcome = run("--standalone", option, value);
     assertThat(outcome.status()).isEqualTo(2);
     assertThat(outcome.err().strip().lines()).hasSize(1);
     assertThat(outcome.err()).contains("'" + named + "'").contains(value);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"abc", "70000"}) // picocli's own conversion error, and a range the service checks
+  void ourErrorsReadLikePicoclis(String port) {
+    Outcome outcome = run("--standalone", "--port", port);
+    assertThat(outcome.err())
+        .startsWith("echo-service: Invalid value for option '--port': ")
+        .endsWith(" (see --help)\n");
   }
 
   @Test

@@ -20,6 +20,16 @@ import picocli.CommandLine.Option;
  */
 public final class ConsulOptions {
 
+  /**
+   * Default of {@code --drain-time}: nginx re-resolves the leader's DNS name at most 1 s after the last answer
+   * ({@code resolver ... valid=1s} in nginx/echo.conf), so after 1 s of 503s no nginx still routes here. Change
+   * the two together.
+   */
+  static final String DEFAULT_DRAIN_TIME = "1s";
+
+  /** Longest {@code --drain-time}: SIGTERM must end the process within 5 s, hand-over and client closes included. */
+  static final Duration MAX_DRAIN_TIME = Duration.ofSeconds(3);
+
   @Option(
       names = "--consul",
       paramLabel = "URL",
@@ -55,7 +65,7 @@ public final class ConsulOptions {
       names = "--check-ttl",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      defaultValue = "${env:ECHO_CHECK_TTL:-1s}",
+      defaultValue = "${env:ECHO_CHECK_TTL:-" + LeadershipTiming.DEFAULT_CHECK_TTL_SECONDS + "s}",
       description = "TTL of the health check the process heartbeats; also the longest a leader serves "
           + "without confirming its lock (env ECHO_CHECK_TTL; default ${DEFAULT-VALUE}).")
   Duration checkTtl;
@@ -64,7 +74,7 @@ public final class ConsulOptions {
       names = "--heartbeat-interval",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      defaultValue = "${env:ECHO_HEARTBEAT_INTERVAL:-250ms}",
+      defaultValue = "${env:ECHO_HEARTBEAT_INTERVAL:-" + LeadershipTiming.DEFAULT_HEARTBEAT_INTERVAL_MILLIS + "ms}",
       description = "How often the check is passed, at most half the TTL "
           + "(env ECHO_HEARTBEAT_INTERVAL; default ${DEFAULT-VALUE}).")
   Duration heartbeatInterval;
@@ -73,7 +83,7 @@ public final class ConsulOptions {
       names = "--lock-delay",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      defaultValue = "${env:ECHO_LOCK_DELAY:-500ms}",
+      defaultValue = "${env:ECHO_LOCK_DELAY:-" + LeadershipTiming.DEFAULT_LOCK_DELAY_MILLIS + "ms}",
       description = "Session lock-delay: the safety margin between a dead leader stopping and another "
           + "starting (env ECHO_LOCK_DELAY; default ${DEFAULT-VALUE}).")
   Duration lockDelay;
@@ -82,7 +92,7 @@ public final class ConsulOptions {
       names = "--drain-time",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      defaultValue = "${env:ECHO_DRAIN_TIME:-1s}",
+      defaultValue = "${env:ECHO_DRAIN_TIME:-" + DEFAULT_DRAIN_TIME + "}",
       description = "On SIGTERM, after handing over and deregistering, keep answering 503 this long before "
           + "closing the port, so proxies with a cached address fall through to the new leader at once; "
           + "match the proxy's DNS validity (env ECHO_DRAIN_TIME; default ${DEFAULT-VALUE}).")
@@ -92,9 +102,9 @@ public final class ConsulOptions {
       names = "--consul-retry-max",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      defaultValue = "${env:ECHO_CONSUL_RETRY_MAX:-5s}",
-      description = "Cap of the back-off (from 100ms, doubling) while Consul is unreachable "
-          + "(env ECHO_CONSUL_RETRY_MAX; default ${DEFAULT-VALUE}).")
+      defaultValue = "${env:ECHO_CONSUL_RETRY_MAX:-" + LeadershipTiming.DEFAULT_RETRY_MAX_SECONDS + "s}",
+      description = "Cap of the back-off (from " + LeadershipTiming.RETRY_MIN_MILLIS + "ms, doubling) while Consul "
+          + "is unreachable (env ECHO_CONSUL_RETRY_MAX; default ${DEFAULT-VALUE}).")
   Duration retryMax;
 
   /** Bad URLs and unsafe timing become a one-line usage error (exit status 2), like the server options. */
@@ -105,20 +115,20 @@ public final class ConsulOptions {
         throw new IllegalArgumentException("need http://host:port");
       }
     } catch (IllegalArgumentException e) {
-      throw ServerOptions.invalid(commandLine, "--consul", "'" + consul + "' is not a Consul URL (" + e.getMessage() + ")");
+      throw InvalidOption.of(commandLine, "--consul", "'" + consul + "' is not a Consul URL (" + e.getMessage() + ")");
     }
     if (serviceName.isBlank() || !serviceName.matches("[A-Za-z0-9-]+")) {
-      throw ServerOptions.invalid(commandLine, "--service-name",
+      throw InvalidOption.of(commandLine, "--service-name",
           "'" + serviceName + "' must be letters, digits and dashes (it is a DNS label)");
     }
-    if (drainTime.isNegative() || drainTime.compareTo(Duration.ofSeconds(3)) > 0) {
-      throw ServerOptions.invalid(commandLine, "--drain-time",
-          "'" + DurationConverter.format(drainTime) + "' must be 0 to 3s (SIGTERM must end the process within 5 s)");
+    if (drainTime.isNegative() || drainTime.compareTo(MAX_DRAIN_TIME) > 0) {
+      throw InvalidOption.of(commandLine, "--drain-time", "'" + DurationConverter.format(drainTime) + "' must be 0 to "
+          + DurationConverter.format(MAX_DRAIN_TIME) + " (SIGTERM must end the process within 5 s)");
     }
     try {
       timing();
     } catch (IllegalArgumentException e) {
-      throw ServerOptions.invalid(commandLine, "--check-ttl/--heartbeat-interval/--lock-delay", e.getMessage());
+      throw InvalidOption.of(commandLine, "--check-ttl/--heartbeat-interval/--lock-delay", e.getMessage());
     }
   }
 
@@ -148,16 +158,7 @@ public final class ConsulOptions {
   }
 
   public LeadershipTiming timing() {
-    LeadershipTiming d = LeadershipTiming.defaults();
-    return new LeadershipTiming(
-        checkTtl,
-        heartbeatInterval,
-        lockDelay,
-        d.blockingWait(),
-        d.acquireRetry(),
-        d.retryMin(),
-        retryMax,
-        d.deadlineTick());
+    return LeadershipTiming.of(checkTtl, heartbeatInterval, lockDelay, retryMax);
   }
 
   static String detectAddress() {

@@ -6,13 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.example.echo.common.DurationConverter;
 import org.example.echo.ws.EchoSettings;
 import org.example.echo.ws.OriginPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * The server's command-line options. Every option can also be set by the environment variable named in its
@@ -21,6 +21,10 @@ import picocli.CommandLine.ParameterException;
 public final class ServerOptions {
 
   private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+
+  /** The option behind each setting the EchoSettings constructor checks, to name it in the usage error. */
+  private static final Map<String, String> OPTION_OF_SETTING =
+      Map.of("host", "--host", "port", "--port", "idleTimeout", "--idle-timeout", "sendQueueLimit", "--send-queue");
 
   @Option(
       names = "--host",
@@ -36,7 +40,7 @@ public final class ServerOptions {
 
   @Option(
       names = "--read-limit",
-      defaultValue = "${env:ECHO_READ_LIMIT:-4096}",
+      defaultValue = "${env:ECHO_READ_LIMIT:-" + EchoSettings.DEFAULT_READ_LIMIT + "}",
       description =
           "Largest accepted message in bytes; a larger one closes the connection with 1009. "
               + "0 or less disables the limit (env ECHO_READ_LIMIT, default ${DEFAULT-VALUE}).")
@@ -44,7 +48,7 @@ public final class ServerOptions {
 
   @Option(
       names = "--idle-timeout",
-      defaultValue = "${env:ECHO_IDLE_TIMEOUT:-30s}",
+      defaultValue = "${env:ECHO_IDLE_TIMEOUT:-" + EchoSettings.DEFAULT_IDLE_TIMEOUT_SECONDS + "s}",
       converter = DurationConverter.class,
       description =
           "Close a client silent for this long; pings count as activity, e.g. 500ms, 30s, 2m "
@@ -89,38 +93,27 @@ public final class ServerOptions {
       description = "Serve without Consul and without failover (env ECHO_STANDALONE=true).")
   boolean standalone;
 
-  /** Checks what picocli's types cannot; a bad value becomes a one-line usage error (exit status 2). */
-  public void validate(CommandLine commandLine) {
-    if (port < 0 || port > 65_535) {
-      throw invalid(commandLine, "--port", port + " is not a port number (0..65535)");
-    }
-    if (idleTimeout.isZero() || idleTimeout.isNegative()) {
-      throw invalid(commandLine, "--idle-timeout", "'" + DurationConverter.format(idleTimeout) + "' must be positive");
-    }
-    if (sendQueue < 1) {
-      throw invalid(commandLine, "--send-queue", sendQueue + " must be at least 1");
-    }
+  /**
+   * The transport's settings, or a one-line usage error (exit status 2) naming the option: picocli's types check
+   * the syntax, the EchoSettings constructor the ranges, this method what only the command line has.
+   */
+  public EchoSettings toSettings(CommandLine commandLine, String version) {
     if (!LEVELS.contains(logLevel.toUpperCase(Locale.ROOT))) {
-      throw invalid(commandLine, "--log-level", "'" + logLevel + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR");
+      throw InvalidOption.of(commandLine, "--log-level",
+          "'" + logLevel + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR");
     }
     for (String origin : allowedOrigins) {
       String problem = OriginPolicy.problemWith(origin);
       if (problem != null) {
-        throw invalid(commandLine, "--allowed-origins", problem);
+        throw InvalidOption.of(commandLine, "--allowed-origins", problem);
       }
     }
-    if (host.isBlank()) {
-      throw invalid(commandLine, "--host", "must not be empty");
+    try {
+      return new EchoSettings(
+          host, port, readLimit, idleTimeout, sendQueue, version, OriginPolicy.of(allowedOrigins));
+    } catch (EchoSettings.InvalidSetting e) {
+      throw InvalidOption.of(commandLine, OPTION_OF_SETTING.getOrDefault(e.setting(), e.setting()), e.problem());
     }
-  }
-
-  static ParameterException invalid(CommandLine commandLine, String option, String problem) {
-    return new ParameterException(commandLine, "Invalid value for option '" + option + "': " + problem);
-  }
-
-  public EchoSettings toSettings(String version) {
-    return new EchoSettings(
-        host, port, readLimit, idleTimeout, sendQueue, version, OriginPolicy.of(allowedOrigins));
   }
 
   public Level logLevel() {

@@ -1,13 +1,15 @@
 package org.example.echo.leadership;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The leader key's value: who holds (or last released) the lock. A small fixed JSON object, written and read
- * only by this class, so a JSON library is not needed.
+ * The leader key's value: who holds (or last released) the lock, as a small JSON object.
  *
  * @param state {@code held} while the lock is held, {@code released} after a clean release
  */
@@ -16,8 +18,11 @@ public record HolderRecord(String state, String id, String address, int port, In
   static final String HELD = "held";
   static final String RELEASED = "released";
 
-  private static final Pattern FIELD =
-      Pattern.compile("\"(state|id|address|port|since)\"\\s*:\\s*(?:\"([^\"]*)\"|(\\d+))");
+  // Every field must be there; fields a newer version may add are ignored (see Stored).
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
 
   public static HolderRecord held(Candidate c, Instant since) {
     return new HolderRecord(HELD, c.id(), c.address(), c.port(), since);
@@ -28,37 +33,21 @@ public record HolderRecord(String state, String id, String address, int port, In
   }
 
   public String toJson() {
-    return String.format(
-        "{\"state\":\"%s\",\"id\":\"%s\",\"address\":\"%s\",\"port\":%d,\"since\":\"%s\"}",
-        plain(state), plain(id), plain(address), port, since);
+    try {
+      return JSON.writeValueAsString(new Stored(state, id, address, port, since.toString()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + this, e); // strings and a number always can be
+    }
   }
 
   /** Parses a value written by {@link #toJson()}; empty for anything else. */
   public static Optional<HolderRecord> parse(String json) {
-    String state = null;
-    String id = null;
-    String address = null;
-    Integer port = null;
-    Instant since = null;
-    Matcher m = FIELD.matcher(json);
     try {
-      while (m.find()) {
-        String text = m.group(2) != null ? m.group(2) : m.group(3);
-        switch (m.group(1)) {
-          case "state" -> state = text;
-          case "id" -> id = text;
-          case "address" -> address = text;
-          case "port" -> port = Integer.valueOf(text);
-          default -> since = Instant.parse(text);
-        }
-      }
-    } catch (RuntimeException malformed) {
+      return Optional.ofNullable(JSON.readValue(json, Stored.class)) // null for the JSON literal null
+          .map(s -> new HolderRecord(s.state(), s.id(), s.address(), s.port(), Instant.parse(s.since())));
+    } catch (JsonProcessingException | DateTimeParseException malformed) {
       return Optional.empty();
     }
-    if (state == null || id == null || address == null || port == null || since == null) {
-      return Optional.empty();
-    }
-    return Optional.of(new HolderRecord(state, id, address, port, since));
   }
 
   /** How /healthz and the logs show the holder. */
@@ -67,8 +56,10 @@ public record HolderRecord(String state, String id, String address, int port, In
     return RELEASED.equals(state) ? "none (released by " + who + ")" : who;
   }
 
-  // Ids and addresses never contain quotes or backslashes; strip them rather than escape.
-  private static String plain(String s) {
-    return s.replace("\"", "").replace("\\", "");
-  }
+  /**
+   * The value as stored, in this field order. {@code since} is ISO-8601 text: Jackson's java.time module is not
+   * on the classpath. Unknown fields are ignored so instances of different versions can read each other.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  private record Stored(String state, String id, String address, Integer port, String since) {}
 }

@@ -5,14 +5,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.example.echo.ws.RoleStatus;
-import org.example.echo.ws.TrafficGate;
+import org.example.echo.core.CurrentRole;
+import org.example.echo.core.RoleStatus;
+import org.example.echo.core.TrafficGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The leadership state machine: decides when this instance's {@link TrafficGate} is open. It knows nothing of
- * Consul; it talks to a {@link LockPort}.
+ * The leadership state machine: decides when this instance's {@link TrafficGate} is open and keeps its {@link
+ * CurrentRole} up to date. It knows nothing of Consul; it talks to a {@link LockPort}. {@link CompetingLock} is
+ * how the service uses it.
  *
  * <p>Three loops drive it (see {@link LeadershipRunner}); each calls one step and waits the returned delay:
  *
@@ -88,12 +90,14 @@ public final class Leadership {
   // Only the watch loop touches this.
   private final Backoff watchBackoff;
 
-  private volatile RoleStatus status;
+  // Written under the monitor; /healthz reads it without.
+  private final CurrentRole role;
 
   public Leadership(
-      LockPort port, TrafficGate gate, LeadershipTiming timing, TimeSource time, Candidate self) {
+      LockPort port, TrafficGate gate, CurrentRole role, LeadershipTiming timing, TimeSource time, Candidate self) {
     this.port = port;
     this.gate = gate;
+    this.role = role;
     this.timing = timing;
     this.time = time;
     this.self = self;
@@ -101,16 +105,7 @@ public final class Leadership {
     // Reads are cheap and a standby must notice a free key quickly once Consul is back: cap at 1 s.
     Duration watchCap = timing.retryMax().compareTo(WATCH_RETRY_CAP) < 0 ? timing.retryMax() : WATCH_RETRY_CAP;
     this.watchBackoff = new Backoff(timing.retryMin(), watchCap);
-    this.status = new RoleStatus("starting", holder, time.now());
-  }
-
-  /** What /healthz shows; cheap and lock-free. */
-  public RoleStatus status() {
-    return status;
-  }
-
-  public Candidate self() {
-    return self;
+    role.set(new RoleStatus("starting", holder, time.now()));
   }
 
   // ---------------------------------------------------------------- maintain loop
@@ -553,7 +548,7 @@ public final class Leadership {
     phase = next;
     if (before != next) {
       log.info("leadership {} -> {}: {} (holder {})", before, next, why, holder);
-      status = new RoleStatus(roleOf(next), holder, time.now());
+      role.set(new RoleStatus(roleOf(next), holder, time.now()));
     } else {
       publish();
     }
@@ -561,9 +556,9 @@ public final class Leadership {
 
   /** Under the monitor: refresh the holder shown on /healthz without changing the time in role. */
   private void publish() {
-    RoleStatus s = status;
+    RoleStatus s = role.get();
     if (!s.holder().equals(holder)) {
-      status = new RoleStatus(s.role(), holder, s.since());
+      role.set(new RoleStatus(s.role(), holder, s.since()));
     }
   }
 

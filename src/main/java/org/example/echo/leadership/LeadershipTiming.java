@@ -43,16 +43,39 @@ public record LeadershipTiming(
     Duration retryMax,
     Duration deadlineTick) {
 
+  // The defaults of the four timing options (ConsulOptions' picocli defaults read these), argued above.
+  public static final int DEFAULT_CHECK_TTL_SECONDS = 1;
+  public static final int DEFAULT_HEARTBEAT_INTERVAL_MILLIS = 250;
+  public static final int DEFAULT_LOCK_DELAY_MILLIS = 500;
+  public static final int DEFAULT_RETRY_MAX_SECONDS = 5;
+
+  /** The first back-off while Consul is unreachable; it doubles up to {@code retryMax}. */
+  public static final int RETRY_MIN_MILLIS = 100;
+
+  private static final Duration BLOCKING_WAIT = Duration.ofSeconds(5);
+  private static final Duration ACQUIRE_RETRY = Duration.ofMillis(50);
+  private static final Duration DEADLINE_TICK = Duration.ofMillis(20);
+
   public static LeadershipTiming defaults() {
+    return of(
+        Duration.ofSeconds(DEFAULT_CHECK_TTL_SECONDS),
+        Duration.ofMillis(DEFAULT_HEARTBEAT_INTERVAL_MILLIS),
+        Duration.ofMillis(DEFAULT_LOCK_DELAY_MILLIS),
+        Duration.ofSeconds(DEFAULT_RETRY_MAX_SECONDS));
+  }
+
+  /** The timing with the given option values; what is not an option is fixed. */
+  public static LeadershipTiming of(
+      Duration checkTtl, Duration heartbeatInterval, Duration lockDelay, Duration retryMax) {
     return new LeadershipTiming(
-        Duration.ofMillis(1000),
-        Duration.ofMillis(250),
-        Duration.ofMillis(500),
-        Duration.ofSeconds(5),
-        Duration.ofMillis(50),
-        Duration.ofMillis(100),
-        Duration.ofSeconds(5),
-        Duration.ofMillis(20));
+        checkTtl,
+        heartbeatInterval,
+        lockDelay,
+        BLOCKING_WAIT,
+        ACQUIRE_RETRY,
+        Duration.ofMillis(RETRY_MIN_MILLIS),
+        retryMax,
+        DEADLINE_TICK);
   }
 
   public LeadershipTiming {

@@ -26,17 +26,17 @@ public final class EchoEndpoint implements Session.Listener {
 
   private final long id;
   private final String remote;
-  private final ConnectionRegistry registry;
+  private final ConnectionGate gate;
   private final Scheduler scheduler;
   private final int sendQueueLimit;
   private final AtomicInteger pendingReplies = new AtomicInteger();
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile Session session;
 
-  EchoEndpoint(long id, String remote, ConnectionRegistry registry, Scheduler scheduler, int sendQueueLimit) {
+  EchoEndpoint(long id, String remote, ConnectionGate gate, Scheduler scheduler, int sendQueueLimit) {
     this.id = id;
     this.remote = remote;
-    this.registry = registry;
+    this.gate = gate;
     this.scheduler = scheduler;
     this.sendQueueLimit = sendQueueLimit;
   }
@@ -49,7 +49,7 @@ public final class EchoEndpoint implements Session.Listener {
   public void onWebSocketOpen(Session s) {
     this.session = s;
     log.info("conn={} remote={} open", id, remote);
-    if (registry.add(this)) {
+    if (gate.add(this)) {
       s.demand();
     }
   }
@@ -134,7 +134,7 @@ public final class EchoEndpoint implements Session.Listener {
 
   @Override
   public void onWebSocketClose(int statusCode, String reason, Callback callback) {
-    registry.remove(this);
+    gate.remove(this);
     log.info("conn={} remote={} closed code={} reason={}", id, remote, statusCode, reason);
     callback.succeed();
   }

@@ -1,5 +1,6 @@
 package org.example.echo.ws;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
@@ -24,6 +25,8 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.example.echo.core.RoleStatus;
+import org.example.echo.core.TrafficGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +40,7 @@ public final class EchoServer {
   private static final long HTTP_IDLE_TIMEOUT_MIN_MS = 10_000;
 
   private final EchoSettings settings;
-  private final ConnectionRegistry registry = new ConnectionRegistry();
+  private final ConnectionGate gate = new ConnectionGate();
   private final Server server;
   private final ServerConnector connector;
 
@@ -69,7 +72,7 @@ public final class EchoServer {
     server.addConnector(connector);
 
     WebSocketUpgradeHandler websocket = WebSocketUpgradeHandler.from(server, this::configure);
-    websocket.setHandler(new HttpRoutes(roleStatus, registry::size, settings.version(), Clock.systemUTC()));
+    websocket.setHandler(HttpRoutes.of(roleStatus, gate::size, settings.version(), Clock.systemUTC()));
     server.setHandler(websocket);
     server.setStopTimeout(2_000);
   }
@@ -108,19 +111,19 @@ public final class EchoServer {
     String remote = ClientAddress.of(request);
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (!settings.origins().allows(origin, request.getHeaders().get(HttpHeader.HOST))) {
-      log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote, Json.quote(origin));
-      HttpRoutes.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + origin + "\n");
+      log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote, TextNode.valueOf(origin));
+      Responses.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + origin + "\n");
       return null;
     }
-    if (!registry.isOpen()) {
+    if (!gate.isOpen()) {
       log.info("remote={} upgrade refused: not serving (standby)", remote);
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-      HttpRoutes.text(
+      Responses.text(
           response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "not serving: this instance is a standby\n");
       return null;
     }
     Scheduler scheduler = server.getScheduler();
-    return new EchoEndpoint(registry.nextConnectionId(), remote, registry, scheduler, settings.sendQueueLimit());
+    return new EchoEndpoint(gate.nextConnectionId(), remote, gate, scheduler, settings.sendQueueLimit());
   }
 
   public void start() throws Exception {
@@ -143,11 +146,11 @@ public final class EchoServer {
   }
 
   public TrafficGate gate() {
-    return registry;
+    return gate;
   }
 
   public int openConnections() {
-    return registry.size();
+    return gate.size();
   }
 
   /**
@@ -164,9 +167,9 @@ public final class EchoServer {
    * go. The listener stays up, so proxies still get a fast answer until {@link #stop()}.
    */
   public void closeConnections(Duration grace) {
-    registry.close(1001, "server shutting down");
-    if (!registry.awaitEmpty(grace)) {
-      log.warn("{} connection(s) still open after {} ms; stopping anyway", registry.size(), grace.toMillis());
+    gate.close(1001, "server shutting down");
+    if (!gate.awaitEmpty(grace)) {
+      log.warn("{} connection(s) still open after {} ms; stopping anyway", gate.size(), grace.toMillis());
     }
   }
 

@@ -3,16 +3,15 @@ package org.example.echo.ws;
 import java.time.Instant;
 
 /**
- * What {@code /healthz} reports about this instance's role. Leadership provides it; standalone mode uses a
- * fixed value.
- *
- * @param role {@code standalone}, {@code leader}, {@code standby}, {@code starting} or {@code stopping}
- * @param holder who holds the leader lock as far as this instance knows (free text, may be empty)
- * @param since when this instance entered {@code role}
+ * Only for the test fixtures that still import the role report from here (testing/ServingEchoServer,
+ * check/ProbeOutageTest) while they move to their own modules; delete it once they import
+ * {@link org.example.echo.core.RoleStatus}.
  */
-public record RoleStatus(String role, String holder, Instant since) {
+public final class RoleStatus {
 
-  public static RoleStatus standalone(Instant since) {
-    return new RoleStatus("standalone", "", since);
+  private RoleStatus() {}
+
+  public static org.example.echo.core.RoleStatus standalone(Instant since) {
+    return org.example.echo.core.RoleStatus.standalone(since);
   }
 }

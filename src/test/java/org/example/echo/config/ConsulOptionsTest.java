@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+import org.example.echo.common.DurationConverter;
+import org.example.echo.leadership.LeadershipTiming;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -25,12 +27,10 @@ class ConsulOptionsTest {
   }
 
   @Test
-  void defaultsAreTheDocumentedTiming() {
+  void defaultsAreLeadershipTimingsDefaults() {
     ConsulOptions o = parse("--consul", "http://127.0.0.1:8500");
-    assertThat(o.timing().checkTtl()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(o.timing().heartbeatInterval()).isEqualTo(Duration.ofMillis(250));
-    assertThat(o.timing().lockDelay()).isEqualTo(Duration.ofMillis(500));
-    assertThat(o.timing().retryMax()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(o.timing()).isEqualTo(LeadershipTiming.defaults());
+    assertThat(o.drainTime()).isEqualTo(DurationConverter.parse(ConsulOptions.DEFAULT_DRAIN_TIME));
     assertThat(o.serviceName()).isNotBlank();
     assertThat(o.advertiseAddress()).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
   }
@@ -51,5 +51,17 @@ class ConsulOptionsTest {
         .hasMessageContaining("--service-name");
     assertThatThrownBy(() -> parse("--consul", "http://c:1", "--heartbeat-interval", "900ms"))
         .hasMessageContaining("half the check TTL");
+    assertThatThrownBy(() -> parse("--consul", "http://c:1", "--drain-time", "3001ms"))
+        .hasMessageContaining("--drain-time")
+        .hasMessageContaining("must be 0 to 3s");
+  }
+
+  @Test
+  void everyTimingOptionIsRead() {
+    ConsulOptions o = parse("--consul", "http://c:1", "--check-ttl", "2s", "--heartbeat-interval", "300ms",
+        "--lock-delay", "700ms", "--consul-retry-max", "9s", "--drain-time", "0");
+    assertThat(o.timing()).isEqualTo(LeadershipTiming.of(
+        Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofMillis(700), Duration.ofSeconds(9)));
+    assertThat(o.drainTime()).isZero();
   }
 }

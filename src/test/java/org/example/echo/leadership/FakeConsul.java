@@ -8,15 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.example.echo.leadership.LockPortException.Kind;
 
 /**
  * An in-memory lock service with Consul's rules that matter here: sessions tied to a check, acquire/release,
- * lock-delay after invalidation, indexes, losing all state. Reads never block.
+ * lock-delay after invalidation, indexes, losing all state. Reads never block, unless {@link
+ * #withBlockingReads()} (for the real loops, which would spin on reads that always answer at once).
  */
-final class FakeConsul {
-  private final FakeTime time;
+public final class FakeConsul {
+  private final TimeSource time;
   private final Duration lockDelay;
+  private boolean blockingReads;
   private long index = 10;
   private int sessionCounter;
   private boolean down;
@@ -41,10 +44,29 @@ final class FakeConsul {
   Runnable duringHeartbeat = () -> {};
   /** Runs after the next successful acquire, before it answers. */
   Runnable afterAcquire = () -> {};
+  /** Runs inside the next deregister, before Consul applies it. */
+  public volatile Runnable duringDeregister = () -> {};
 
-  FakeConsul(FakeTime time, Duration lockDelay) {
+  /** {@code time} measures the lock-delay. */
+  public FakeConsul(TimeSource time, Duration lockDelay) {
     this.time = time;
     this.lockDelay = lockDelay;
+  }
+
+  /** Reads with an index wait, in real time, until the key changes or the wait is over, as Consul's do. */
+  public synchronized FakeConsul withBlockingReads() {
+    blockingReads = true;
+    return this;
+  }
+
+  /** The calls so far, as "instance call", in order. */
+  public synchronized List<String> callsSoFar() {
+    return List.copyOf(calls);
+  }
+
+  /** Whether the instance is registered (with or without the leader tag). */
+  public synchronized boolean registered(String instance) {
+    return services.containsKey(instance);
   }
 
   synchronized void setDown(boolean down) {
@@ -59,6 +81,7 @@ final class FakeConsul {
     keySession = null;
     keyValue = "";
     index = 1;
+    notifyAll();
   }
 
   /** What an operator's session destroy (or a critical check) does. */
@@ -67,10 +90,11 @@ final class FakeConsul {
       keySession = null;
       index++;
       lockDelayUntil = time.nanos() + lockDelay.toNanos();
+      notifyAll();
     }
   }
 
-  synchronized Optional<String> holderSession() {
+  public synchronized Optional<String> holderSession() {
     return Optional.ofNullable(keySession);
   }
 
@@ -82,7 +106,7 @@ final class FakeConsul {
     return destroyed.contains(session);
   }
 
-  LockPort portFor(String instance) {
+  public LockPort portFor(String instance) {
     return new LockPort() {
       @Override
       public void register(boolean leaderTag) throws LockPortException {
@@ -150,6 +174,7 @@ final class FakeConsul {
           keyExists = true;
           keySession = session;
           keyValue = value;
+          FakeConsul.this.notifyAll();
         }
         Runnable after = afterAcquire;
         afterAcquire = () -> {};
@@ -158,9 +183,10 @@ final class FakeConsul {
       }
 
       @Override
-      public KeyState read(long ignoredIndex, Duration wait) throws LockPortException {
+      public KeyState read(long seenIndex, Duration wait) throws LockPortException {
         call(instance, "read");
         synchronized (FakeConsul.this) {
+          awaitChange(seenIndex, wait);
           if (!keyExists) {
             return KeyState.absent(index);
           }
@@ -176,6 +202,7 @@ final class FakeConsul {
             keySession = null;
             keyValue = value;
             index++;
+            FakeConsul.this.notifyAll();
           }
         }
       }
@@ -192,6 +219,9 @@ final class FakeConsul {
       @Override
       public void deregister() throws LockPortException {
         call(instance, "deregister");
+        Runnable hook = duringDeregister;
+        duringDeregister = () -> {};
+        hook.run();
         synchronized (FakeConsul.this) {
           services.remove(instance);
           // A deregistered check invalidates the sessions tied to it.
@@ -203,6 +233,21 @@ final class FakeConsul {
         }
       }
     };
+  }
+
+  /** Under the monitor. An interrupt (the watch loop stopping) ends the wait like a timeout. */
+  private void awaitChange(long seenIndex, Duration wait) {
+    if (!blockingReads || seenIndex <= 0) {
+      return;
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    try {
+      for (long left = wait.toNanos(); index == seenIndex && left > 0; left = deadline - System.nanoTime()) {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private synchronized void call(String instance, String what) throws LockPortException {

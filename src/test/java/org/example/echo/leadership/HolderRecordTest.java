@@ -25,5 +25,17 @@ class HolderRecordTest {
     assertThat(HolderRecord.parse("")).isEmpty();
     assertThat(HolderRecord.parse("{\"id\":\"x\"}")).isEmpty();
     assertThat(HolderRecord.parse(HolderRecord.held(c, t).toJson().replace("2026-05-01T", "yesterday"))).isEmpty();
+    assertThat(HolderRecord.parse("null")).isEmpty();
+    assertThat(HolderRecord.parse("[]")).isEmpty();
+    assertThat(HolderRecord.parse(HolderRecord.held(c, t).toJson().replace("8081", "\"8081x\""))).isEmpty();
+    assertThat(HolderRecord.parse(HolderRecord.held(c, t).toJson().replace("\"echo-1\"", "null"))).isEmpty();
+  }
+
+  @Test
+  void readsWhatANewerVersionWritesAndEscapesWhatItWrites() {
+    String newer = HolderRecord.held(c, t).toJson().replace("}", ",\"zone\":\"b\"}");
+    assertThat(HolderRecord.parse(newer)).contains(HolderRecord.held(c, t));
+    HolderRecord odd = HolderRecord.held(new Candidate("a\"b\\c", "10.1.2.3", 1), t);
+    assertThat(HolderRecord.parse(odd.toJson())).contains(odd);
   }
 }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import org.example.echo.core.CurrentRole;
+import org.example.echo.core.RoleStatus;
 import org.junit.jupiter.api.Test;
 
 class LeadershipRunnerTest {
@@ -14,7 +17,8 @@ class LeadershipRunnerTest {
   private final FakeConsul consul = new FakeConsul(time, TIMING.lockDelay());
   private final RecordingGate gate = new RecordingGate();
   private final Leadership leadership =
-      new Leadership(consul.portFor("a"), gate, TIMING, time, new Candidate("a", "10.0.0.1", 8080));
+      new Leadership(consul.portFor("a"), gate, new CurrentRole(RoleStatus.starting(Instant.EPOCH)), TIMING, time,
+          new Candidate("a", "10.0.0.1", 8080));
 
   @Test
   void anErrorInALoopClosesTheGateAndHalts() throws Exception {

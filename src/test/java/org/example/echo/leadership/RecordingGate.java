@@ -2,7 +2,7 @@ package org.example.echo.leadership;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.example.echo.ws.TrafficGate;
+import org.example.echo.core.TrafficGate;
 
 /** A gate that remembers how it was closed. */
 final class RecordingGate implements TrafficGate {

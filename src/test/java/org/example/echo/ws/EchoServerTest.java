@@ -9,9 +9,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,6 +27,7 @@ import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.eclipse.jetty.websocket.core.WebSocketConnection;
 import org.example.echo.common.EchoReply;
+import org.example.echo.core.RoleStatus;
 import org.example.echo.testkit.EchoClient;
 import org.example.echo.testkit.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** The real server in-process on a free port, spoken to by real WebSocket clients. */
+/** The real server in-process on a free port, spoken to by real WebSocket clients; plain HTTP: HttpRoutesTest. */
 class EchoServerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -72,7 +70,7 @@ class EchoServerTest {
   }
 
   private EchoServer serving() throws Exception {
-    return serving(EchoSettings.loopback());
+    return serving(new LoopbackSettings().build());
   }
 
   private static URI uri(EchoServer server) {
@@ -157,8 +155,7 @@ class EchoServerTest {
 
   @Test
   void readLimitOfZeroAcceptsLargeMessages() throws Exception {
-    EchoSettings s = EchoSettings.loopback();
-    EchoServer server = serving(new EchoSettings(s.host(), 0, 0, s.idleTimeout(), s.sendQueueLimit(), "t"));
+    EchoServer server = serving(new LoopbackSettings().readLimit(0).build());
     EchoClient c = EchoClient.connect(client, uri(server));
     String big = "y".repeat(200_000);
     assertThat(c.echo(big, WAIT)).isEqualTo(EchoReply.to(big));
@@ -191,7 +188,7 @@ class EchoServerTest {
 
   @Test
   void silentClientIsClosedAfterIdleTimeout() throws Exception {
-    EchoServer server = serving(EchoSettings.loopback().withIdleTimeout(Duration.ofMillis(400)));
+    EchoServer server = serving(new LoopbackSettings().idleTimeout(Duration.ofMillis(400)).build());
     EchoClient c = EchoClient.connect(client, uri(server));
     EchoClient.Closed closed = c.closed().get(5, TimeUnit.SECONDS);
     assertThat(closed.code()).isEqualTo(1001);
@@ -200,7 +197,7 @@ class EchoServerTest {
 
   @Test
   void clientThatPingsStaysConnectedPastIdleTimeout() throws Exception {
-    EchoServer server = serving(EchoSettings.loopback().withIdleTimeout(Duration.ofSeconds(1)));
+    EchoServer server = serving(new LoopbackSettings().idleTimeout(Duration.ofSeconds(1)).build());
     EchoClient pinging = EchoClient.connect(client, uri(server));
     EchoClient silent = EchoClient.connect(client, uri(server));
     AtomicInteger pings = new AtomicInteger();
@@ -220,7 +217,7 @@ class EchoServerTest {
 
   @Test
   void clientThatDoesNotReadIsCutOffWithoutHarmingOthers() throws Exception {
-    EchoServer server = serving(EchoSettings.loopback().withSendQueueLimit(8));
+    EchoServer server = serving(new LoopbackSettings().sendQueueLimit(8).build());
     EchoClient healthy = EchoClient.connect(client, uri(server));
     ListAppender<ILoggingEvent> logs = captureLogs(EchoEndpoint.class);
     byte[] message = "z".repeat(4000).getBytes(StandardCharsets.UTF_8);
@@ -277,31 +274,6 @@ class EchoServerTest {
   }
 
   @Test
-  void healthReportsRoleVersionAndConnections() throws Exception {
-    EchoServer server = serving();
-    EchoClient.connect(client, uri(server));
-    HttpResponse<String> health = get(server, "/healthz", Map.of());
-    assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(health.headers().firstValue("content-type")).hasValue("application/json");
-    assertThat(health.body())
-        .contains("\"status\":\"UP\"", "\"role\":\"standalone\"", "\"version\":\"test\"", "\"connections\":1");
-  }
-
-  @Test
-  void plainHttpGetsTheDemoPageOrShortAnswersNeverErrors() throws Exception {
-    EchoServer server = serving();
-    HttpResponse<String> root = get(server, "/", Map.of());
-    assertThat(root.statusCode()).isEqualTo(200);
-    assertThat(root.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
-    assertThat(root.body()).contains("<title>echo-service</title>", "new WebSocket(", "/healthz");
-    assertThat(get(server, "/nope", Map.of()).statusCode()).isEqualTo(404);
-    assertThat(send(server, "/healthz", "POST").statusCode()).isEqualTo(405);
-    HttpResponse<String> postRoot = send(server, "/", "POST");
-    assertThat(postRoot.statusCode()).isEqualTo(405);
-    assertThat(postRoot.body()).contains("WebSocket");
-  }
-
-  @Test
   void browserFromAForeignOriginIsRefusedWith403AndLogged() throws Exception {
     EchoServer server = serving();
     ListAppender<ILoggingEvent> logs = captureLogs(EchoServer.class);
@@ -321,7 +293,7 @@ class EchoServerTest {
   @Test
   void allowedOriginsOptionAdmitsListedPages() throws Exception {
     EchoServer server =
-        serving(EchoSettings.loopback().withOrigins(OriginPolicy.of(List.of("https://app.example"))));
+        serving(new LoopbackSettings().origins(OriginPolicy.of(List.of("https://app.example"))).build());
     EchoClient listed = EchoClient.connect(client, uri(server), Map.of("Origin", "https://app.example"));
     assertThat(listed.echo("listed", WAIT)).isEqualTo(EchoReply.to("listed"));
     assertThatThrownBy(() -> EchoClient.connect(client, uri(server), Map.of("Origin", "https://other.example")))
@@ -351,22 +323,4 @@ class EchoServerTest {
     ((Logger) LoggerFactory.getLogger(source)).addAppender(appender);
     return appender;
   }
-
-  private static HttpResponse<String> send(EchoServer server, String path, String method)
-      throws IOException, InterruptedException {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, HttpRequest.BodyPublishers.ofString("x"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> get(EchoServer server, String path, Map<String, String> headers)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-    headers.forEach(request::header);
-    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
 }

@@ -6,9 +6,10 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import org.example.echo.core.RoleStatus;
 import org.example.echo.ws.EchoServer;
 import org.example.echo.ws.EchoSettings;
-import org.example.echo.ws.RoleStatus;
+import org.example.echo.ws.LoopbackSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class ProbeOutageTest {
 
   @Test
   void measuresTheOutageBetweenStopAndRestart() throws Exception {
-    server = startServer(EchoSettings.loopback());
+    server = startServer(new LoopbackSettings().build());
     int port = server.port();
     URI url = URI.create("ws://127.0.0.1:" + port + "/");
 
@@ -44,7 +45,7 @@ class ProbeOutageTest {
       await().atMost(WAIT).until(() -> probe.failedAttempts() >= failedBefore + 5);
 
       long beforeRestart = System.nanoTime();
-      server = startServer(EchoSettings.loopback().withPort(port));
+      server = startServer(new LoopbackSettings().port(port).build());
       await().atMost(WAIT).until(() -> !probe.outages().isEmpty());
       long outageOverSeen = System.nanoTime();
 
@@ -66,7 +67,7 @@ class ProbeOutageTest {
 
   @Test
   void probeCommandPassesAgainstAHealthyServer() throws Exception {
-    server = startServer(EchoSettings.loopback());
+    server = startServer(new LoopbackSettings().build());
 
     CliRun run = CliRun.of(new ProbeCommand(), "--interval", "20ms", "--duration", "300ms", "--max-outage", "1s",
         "ws://127.0.0.1:" + server.port() + "/");

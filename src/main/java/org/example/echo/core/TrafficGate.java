@@ -1,8 +1,8 @@
-package org.example.echo.ws;
+package org.example.echo.core;
 
 /**
- * Decides whether this instance serves echo traffic. Leadership drives it: open while this instance holds the
- * lock, closed otherwise. Standalone mode opens it once at start.
+ * Decides whether this instance serves echo traffic: a port of the core that the transport implements.
+ * Leadership drives it: open while this instance holds the lock, closed otherwise.
  */
 public interface TrafficGate {
 

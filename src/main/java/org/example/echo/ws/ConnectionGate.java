@@ -5,16 +5,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.example.echo.core.TrafficGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open echo connections, and the gate that decides whether new ones are admitted. Closing the gate closes
- * every open connection with the caller's code, so "stop serving" is one call for leadership and shutdown.
+ * The traffic gate of the WebSocket transport: admits new echo connections while open and keeps track of the
+ * open ones, because closing the gate closes every one of them with the caller's code, so "stop serving" is one
+ * call for leadership and shutdown.
  */
-final class ConnectionRegistry implements TrafficGate {
+final class ConnectionGate implements TrafficGate {
 
-  private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
+  private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
 
   private final Map<Long, EchoEndpoint> open = new ConcurrentHashMap<>();
   private final Object emptied = new Object();

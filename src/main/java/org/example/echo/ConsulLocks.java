@@ -1,0 +1,52 @@
+package org.example.echo;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.example.echo.config.ConsulOptions;
+import org.example.echo.consul.ConsulLockPort;
+import org.example.echo.core.CurrentRole;
+import org.example.echo.core.LeaderLock;
+import org.example.echo.core.TrafficGate;
+import org.example.echo.leadership.Candidate;
+import org.example.echo.leadership.CompetingLock;
+import org.example.echo.leadership.Leadership;
+import org.example.echo.leadership.LeadershipTiming;
+import org.example.echo.leadership.TimeSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Consul mode's lock with its real adapters: Leadership over Consul (consul-client), on the system clock. */
+final class ConsulLocks implements EchoService.LockFactory {
+
+  private static final Logger log = LoggerFactory.getLogger(ConsulLocks.class);
+
+  private final ConsulOptions consul;
+
+  ConsulLocks(ConsulOptions consul) {
+    this.consul = consul;
+  }
+
+  @Override
+  public LeaderLock open(TrafficGate gate, CurrentRole role, int port) {
+    LeadershipTiming timing = consul.timing();
+    String address = consul.advertiseAddress();
+    Candidate self = new Candidate(instanceId(consul.serviceName(), address, port), address, port);
+    log.info("Consul mode: {} competing for {} at {} (check TTL {} ms, heartbeat {} ms, lock-delay {} ms)",
+        self, ConsulLockPort.keyOf(consul.serviceName()), consul.consulUri(), timing.checkTtl().toMillis(),
+        timing.heartbeatInterval().toMillis(), timing.lockDelay().toMillis());
+    ConsulLockPort lockPort =
+        ConsulLockPort.connect(consul.consulUri(), consul.aclToken(), consul.serviceName(), self, timing);
+    Leadership leadership = new Leadership(lockPort, gate, role, timing, TimeSource.system(), self);
+    return new CompetingLock(leadership, ConsulLockPort.LONGEST_CALL, lockPort::close);
+  }
+
+  /**
+   * Unique per process start: a restarted instance must not reuse the check id a dead predecessor's session
+   * is tied to, or its heartbeats would keep that session (and its lock) alive.
+   */
+  static String instanceId(String service, String address, int port) {
+    byte[] nonce = new byte[4];
+    new SecureRandom().nextBytes(nonce);
+    return service + "-" + address + "-" + port + "-" + HexFormat.of().formatHex(nonce);
+  }
+}
