@@ -6,12 +6,13 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-jar="$here/target/echo-service.jar"
+jar="$here/tools/target/echo-tools.jar"
 if [[ ! -f "$jar" ]]; then
-  echo "check.sh: $jar not found; build it first: (cd $here && mvn -q package -DskipTests)" >&2
+  echo "check.sh: $jar not found; build it first: $here/build.sh" >&2
   exit 2
 fi
 
+# The tool is the first word (check when none is named), so ./check.sh --help shows the checker's options.
 tool=check
 if [[ "${1:-}" == "probe" || "${1:-}" == "check" ]]; then
   tool="$1"

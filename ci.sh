@@ -31,4 +31,4 @@ docker run --rm --network host --pid host \
   "${env_args[@]}" "$image" \
   bash -c 'git config --global --add safe.directory "$PWD" && ./build.sh && ./test-integration.sh; status=$?;
            chown -R '"$(id -u):$(id -g)"' target 2>/dev/null; exit $status'
-echo "ci.sh: reports in target/ (surefire-reports, failsafe-reports, e2e-reports, site/jacoco-merged)"
+echo "ci.sh: reports in target/ and each module's target/ (surefire-reports, failsafe-reports, site/jacoco-merged)"

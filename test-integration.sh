@@ -52,8 +52,8 @@ t=$SECONDS
 echo "test-integration.sh: 2/4 integration tests (mvn verify -Pintegration; Consul image ${CONSUL_IMAGE:-hashicorp/consul:1.20})"
 status=0
 run_logged target/integration.log '^\[(ERROR|WARNING)\]|Tests run:|BUILD|\[measured\]' \
-  mvn -B verify -Pintegration -DskipUTs=true "${VERSION_ARGS[@]}" "$@" || status=$?
-print_test_counts target/failsafe-reports "integration"
+  maven verify -Pintegration -DskipUTs=true -pl :echo-service -am "${VERSION_ARGS[@]}" "$@" || status=$?
+print_test_counts "integration" target/failsafe-reports
 [ "$status" -eq 0 ] || { echo "test-integration.sh: integration tests FAILED (mvn exit $status; full log target/integration.log, service logs target/it-logs/)"; exit "$status"; }
 phase_done "integration (real Consul)" "$t"
 
@@ -65,21 +65,22 @@ phase_done "end-to-end (compose stack)" "$t"
 t=$SECONDS
 echo "test-integration.sh: 4/4 merged coverage (unit, component, integration, running containers)"
 set +e
-mvn -B -q -Pe2e jacoco:merge@merge-all jacoco:report@report-all jacoco:check@check-all > target/coverage.log 2>&1
+mvn -B -q -f pom.xml -Pe2e jacoco:merge@merge-all jacoco:report@report-all jacoco:check@check-all > target/coverage.log 2>&1
 gate=$?
 set -e
 phase_done "coverage merge + gate" "$t"
 
 echo
 echo "==================== test-integration.sh summary ===================="
-print_test_counts target/surefire-reports "unit + component"
-print_test_counts target/failsafe-reports "integration"
-print_test_counts target/e2e-reports "end-to-end"
+print_test_counts "unit + component" "${UNIT_REPORTS[@]}"
+print_test_counts "integration" target/failsafe-reports
+print_test_counts "end-to-end" e2e/target/failsafe-reports
 echo "phases:"
 printf '  %s\n' "${phases[@]}"
 echo "measured:"
 grep -h -E '\[measured\]|MEASURED' target/integration.log target/e2e.log 2>/dev/null | sed -E 's/^.*(\[measured\]|MEASURED) */  /' || true
-print_coverage target/site/jacoco-merged/jacoco.csv "merged"
+print_coverage tools/target/site/jacoco/jacoco.csv "tools, unit + component"
+print_coverage target/site/jacoco-merged/jacoco.csv "service, merged"
 echo "total: $((SECONDS - started)) s"
 if [ "$gate" -ne 0 ]; then
   grep -E 'Coverage checks have not been met|lines covered ratio' target/coverage.log || tail -20 target/coverage.log

@@ -2,7 +2,7 @@
 # The compose phase of ./test-integration.sh: builds the image, brings the stack of docker-compose.yml up
 # under a unique project name with the JaCoCo agent in the replicas, runs the end-to-end tests (*E2E.java)
 # through nginx (including a headless-Chromium test of the demo page), stops the replicas gracefully so they write their coverage, and always tears down.
-# Needs a Docker daemon and target/echo-service.jar (./build.sh).
+# Needs a Docker daemon and target/echo-service.jar (./build.sh). The tests are the e2e module's (e2e/).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
@@ -32,7 +32,7 @@ build_image "$ECHO_IMAGE"
 
 echo "compose-e2e: preparing coverage directory for the containers"
 rm -rf "$ECHO_COVERAGE_DIR"
-mvn -B -q -Pe2e dependency:copy@jacoco-agent
+mvn -B -q -f pom.xml -Pe2e dependency:copy@jacoco-agent
 chmod 777 "$ECHO_COVERAGE_DIR"
 
 echo "compose-e2e: starting stack $project with ${COMPOSE[*]}"
@@ -45,11 +45,11 @@ await "a leader behind nginx" 60 bash -c "curl -sf http://$nginx_addr/healthz | 
 echo "compose-e2e: end-to-end tests; full log target/e2e.log"
 status=0
 run_logged target/e2e.log '^\[(ERROR|WARNING)\]|Tests run:|BUILD|MEASURED' \
-  mvn -B -Pe2e failsafe:integration-test@e2e failsafe:verify@e2e \
+  maven verify -Pe2e -pl :echo-e2e -am -DskipUTs=true \
   -De2e.compose="${COMPOSE[*]}" -De2e.project="$project" \
   -De2e.nginx="$nginx_addr" -De2e.consul="$consul_addr" || status=$?
 
 echo "compose-e2e: stopping replicas gracefully so they write their coverage"
 compose stop -t 20 echo1 echo2 >/dev/null 2>&1 || true
-print_test_counts target/e2e-reports "end-to-end"
+print_test_counts "end-to-end" e2e/target/failsafe-reports
 exit "$status"

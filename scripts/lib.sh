@@ -1,13 +1,21 @@
 # Shared helpers for the test scripts (sourced, not run).
 
-# print_test_counts DIR LABEL: totals of the JUnit XML reports in DIR.
+# The build of all modules (parent/pom.xml lists them; the root pom is the service's). Every script runs Maven so.
+maven() { mvn -B -f parent/pom.xml "$@"; }   # (the scripts run from the project root)
+
+# print_test_counts LABEL DIR...: totals of the JUnit XML reports in the DIRs (missing ones are skipped).
 print_test_counts() {
-  local dir=$1 label=$2
-  if ! ls "$dir"/TEST-*.xml >/dev/null 2>&1; then
-    echo "tests ($label): no reports in $dir"
+  local label=$1; shift
+  local reports=()
+  local dir
+  for dir in "$@"; do
+    if ls "$dir"/TEST-*.xml >/dev/null 2>&1; then reports+=("$dir"/TEST-*.xml); fi
+  done
+  if [ ${#reports[@]} -eq 0 ]; then
+    echo "tests ($label): no reports in $*"
     return 0
   fi
-  cat "$dir"/TEST-*.xml | awk -v label="$label" '
+  cat "${reports[@]}" | awk -v label="$label" '
     /<testsuite / {
       for (i = 1; i <= NF; i++) {
         if ($i ~ /^tests=/)    { gsub(/[^0-9]/, "", $i); t += $i }
@@ -18,6 +26,10 @@ print_test_counts() {
     }
     END { printf "tests (%s): %d run, %d failed, %d errors, %d skipped\n", label, t, f, e, s }'
 }
+
+# The unit and component test reports of every module.
+UNIT_REPORTS=(common/target/surefire-reports testkit/target/surefire-reports target/surefire-reports
+  tools/target/surefire-reports)
 
 # print_coverage CSV LABEL: total line and branch coverage of a JaCoCo CSV report.
 print_coverage() {
@@ -86,6 +98,23 @@ ensure_chromium() {
   echo "installing chromium and chromium-driver (Debian packages) for the browser test"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+}
+
+# ensure_go_gorilla: bench.sh builds its Go peer and client (bench/) from Debian's Go toolchain and Debian's
+# gorilla/websocket source (no module download works offline); installs both when missing.
+ensure_go_gorilla() {
+  local gorilla=/usr/share/gocode/src/github.com/gorilla/websocket
+  if command -v go >/dev/null 2>&1 && [ -f "$gorilla/conn.go" ]; then return 0; fi
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  if ! command -v apt-get >/dev/null 2>&1 || { [ -n "$sudo" ] && ! sudo -n true 2>/dev/null; }; then
+    echo "bench.sh needs go and $gorilla (Debian: apt-get install golang-go golang-github-gorilla-websocket-dev)" >&2
+    return 1
+  fi
+  echo "installing golang-go and golang-github-gorilla-websocket-dev (Debian packages) for the Go peer" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    golang-go golang-github-gorilla-websocket-dev >/dev/null
 }
 
 # The base of the service image: $JRE_IMAGE (e.g. a mirror's stand-in), else the official image.

@@ -1,9 +1,7 @@
 package org.example.echo;
 
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.example.echo.check.CheckCommand;
-import org.example.echo.check.ProbeCommand;
+import org.example.echo.common.UsageError;
 import org.example.echo.config.BuildInfo;
 import org.example.echo.config.ConsulOptions;
 import org.example.echo.config.ServerOptions;
@@ -50,19 +48,9 @@ public final class Main implements Callable<Integer> {
   }
 
   static CommandLine commandLine() {
-    // Client tools ship in the same jar: `check` (N parallel connections) and `probe` (outage length).
-    CommandLine commandLine =
-        new CommandLine(new Main()).addSubcommand(new CheckCommand()).addSubcommand(new ProbeCommand());
-    commandLine.setParameterExceptionHandler(Main::usageError);
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setParameterExceptionHandler(UsageError::print);
     return commandLine;
-  }
-
-  /** One line naming the option, not a page of usage, then exit status 2. */
-  public static int usageError(CommandLine.ParameterException e, String[] args) {
-    PrintWriter err = e.getCommandLine().getErr();
-    err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage() + " (see --help)");
-    err.flush();
-    return CommandLine.ExitCode.USAGE;
   }
 
   @Override

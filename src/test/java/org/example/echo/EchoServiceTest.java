@@ -25,7 +25,7 @@ import org.example.echo.leadership.FakeConsul;
 import org.example.echo.leadership.Leadership;
 import org.example.echo.leadership.LeadershipTiming;
 import org.example.echo.leadership.TimeSource;
-import org.example.echo.testing.EchoClient;
+import org.example.echo.testkit.EchoClient;
 import org.example.echo.ws.LoopbackSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

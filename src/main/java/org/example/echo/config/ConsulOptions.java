@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Optional;
+import org.example.echo.common.DurationConverter;
 import org.example.echo.leadership.LeadershipTiming;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;

@@ -7,11 +7,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.example.echo.common.EchoReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One echo connection. Text comes back prefixed with {@code "echo: "}, binary comes back unchanged.
+ * One echo connection. Text comes back as {@link EchoReply#to}, binary comes back unchanged.
  *
  * <p>Reading is driven by explicit demand, and replies are sent asynchronously, so no thread waits on a client.
  * A client that stops reading would otherwise make us queue replies without bound: at most {@code
@@ -19,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EchoEndpoint implements Session.Listener {
 
-  static final String TEXT_PREFIX = "echo: ";
   static final int SLOW_READER = 1008;
   private static final long DISCONNECT_GRACE_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(EchoEndpoint.class);
@@ -60,7 +60,7 @@ public final class EchoEndpoint implements Session.Listener {
       log.debug("conn={} remote={} text {}", id, remote, message);
     }
     if (reserveReply()) {
-      session.sendText(TEXT_PREFIX + message, Callback.from(this::replySent, this::replyFailed));
+      session.sendText(EchoReply.to(message), Callback.from(this::replySent, this::replyFailed));
       session.demand();
     }
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+import org.example.echo.common.DurationConverter;
 import org.example.echo.leadership.LeadershipTiming;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

@@ -14,6 +14,7 @@ import org.example.echo.leadership.Candidate;
 import org.example.echo.leadership.KeyState;
 import org.example.echo.leadership.LeadershipTiming;
 import org.example.echo.leadership.LockPortException;
+import org.example.echo.testkit.ConsulFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

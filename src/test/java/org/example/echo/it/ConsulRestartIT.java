@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.example.echo.testing.OverlapSampler;
+import org.example.echo.testkit.ConsulFixture;
+import org.example.echo.testkit.EchoProcess;
+import org.example.echo.testkit.OverlapSampler;
+import org.example.echo.testkit.ProcessCluster;
 import org.junit.jupiter.api.Test;
 
 /** A dev agent restart loses all state: instances re-register and exactly one leads again within 10 s. */

@@ -8,9 +8,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.example.echo.common.EchoReply;
 import org.example.echo.consul.ConsulLockPort;
-import org.example.echo.testing.EchoClient;
-import org.example.echo.testing.OverlapSampler;
+import org.example.echo.testkit.ConsulFixture;
+import org.example.echo.testkit.EchoClient;
+import org.example.echo.testkit.EchoProcess;
+import org.example.echo.testkit.OverlapSampler;
+import org.example.echo.testkit.ProcessCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +39,7 @@ class LeadershipProcessIT {
   }
 
   private static void assertEchoes(EchoProcess p) throws Exception {
-    assertThat(EchoClient.echoOnce(ws, p.uri(), "hi", Duration.ofSeconds(2))).isEqualTo("echo: hi");
+    assertThat(EchoClient.echoOnce(ws, p.uri(), "hi", Duration.ofSeconds(2))).isEqualTo(EchoReply.to("hi"));
   }
 
   @Test
@@ -75,7 +79,7 @@ class LeadershipProcessIT {
     try (ProcessCluster cluster = new ProcessCluster(consul.url()).start(2)) {
       EchoProcess leader = cluster.awaitSingleLeader(START);
       EchoClient client = EchoClient.connect(ws, leader.uri());
-      assertThat(client.echo("before", Duration.ofSeconds(2))).isEqualTo("echo: before");
+      assertThat(client.echo("before", Duration.ofSeconds(2))).isEqualTo(EchoReply.to("before"));
       try (OverlapSampler sampler = cluster.sampler()) {
         long t0 = System.nanoTime();
         leader.sigterm();

@@ -2,9 +2,9 @@ package org.example.echo.testing;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.example.echo.core.RoleStatus;
 import org.example.echo.ws.EchoServer;
-import org.example.echo.ws.EchoSettings;
-import org.example.echo.ws.RoleStatus;
+import org.example.echo.ws.LoopbackSettings;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -19,7 +19,7 @@ public final class ServingEchoServer implements BeforeEachCallback, AfterEachCal
 
   @Override
   public void beforeEach(ExtensionContext context) throws Exception {
-    server = new EchoServer(EchoSettings.loopback(), () -> RoleStatus.standalone(Instant.now()));
+    server = new EchoServer(new LoopbackSettings().build(), () -> RoleStatus.standalone(Instant.now()));
     server.start();
     server.gate().open();
   }

@@ -26,9 +26,10 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.eclipse.jetty.websocket.core.WebSocketConnection;
+import org.example.echo.common.EchoReply;
 import org.example.echo.core.RoleStatus;
-import org.example.echo.testing.EchoClient;
-import org.example.echo.testing.RawWebSocket;
+import org.example.echo.testkit.EchoClient;
+import org.example.echo.testkit.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,23 +79,23 @@ class EchoServerTest {
 
   private static void assertStillServes(EchoServer server) throws Exception {
     EchoClient other = EchoClient.connect(client, uri(server));
-    assertThat(other.echo("still there?", WAIT)).isEqualTo("echo: still there?");
+    assertThat(other.echo("still there?", WAIT)).isEqualTo(EchoReply.to("still there?"));
     other.close();
   }
 
   @Test
   void echoesTextWithPrefix() throws Exception {
     EchoClient c = EchoClient.connect(client, uri(serving()));
-    assertThat(c.echo("hello", WAIT)).isEqualTo("echo: hello");
-    assertThat(c.echo("", WAIT)).isEqualTo("echo: ");
-    assertThat(c.echo("grüße ✓", WAIT)).isEqualTo("echo: grüße ✓");
+    assertThat(c.echo("hello", WAIT)).isEqualTo(EchoReply.to("hello"));
+    assertThat(c.echo("", WAIT)).isEqualTo(EchoReply.to(""));
+    assertThat(c.echo("grüße ✓", WAIT)).isEqualTo(EchoReply.to("grüße ✓"));
   }
 
   @Test
   void webSocketReadsAreCompletedOnTheSelectorThread() throws Exception {
     EchoServer server = serving();
     EchoClient c = EchoClient.connect(client, uri(server));
-    assertThat(c.echo("hello", WAIT)).isEqualTo("echo: hello");
+    assertThat(c.echo("hello", WAIT)).isEqualTo(EchoReply.to("hello"));
     // Idle after the echo, the connection waits for its next frame with a read callback the selector may run
     // itself; Jetty's own would be BLOCKING and handed to the thread pool (see InlineReadEndPoint).
     await().atMost(WAIT).untilAsserted(() -> assertThat(server.endPoints())
@@ -106,7 +107,7 @@ class EchoServerTest {
           assertThat(((AbstractEndPoint) e).getFillInterest().getCallbackInvocationType())
               .isEqualTo(InvocationType.NON_BLOCKING);
         }));
-    assertThat(c.echo("again", WAIT)).isEqualTo("echo: again");
+    assertThat(c.echo("again", WAIT)).isEqualTo(EchoReply.to("again"));
   }
 
   @Test
@@ -133,7 +134,7 @@ class EchoServerTest {
       clients.get(i).sendText("n" + i);
     }
     for (int i = 0; i < clients.size(); i++) {
-      assertThat(clients.get(i).next(WAIT)).isEqualTo("echo: n" + i);
+      assertThat(clients.get(i).next(WAIT)).isEqualTo(EchoReply.to("n" + i));
     }
     assertThat(server.openConnections()).isEqualTo(200);
   }
@@ -142,7 +143,7 @@ class EchoServerTest {
   void messageOverReadLimitClosesWith1009AndOthersAreServed() throws Exception {
     EchoServer server = serving();
     EchoClient c = EchoClient.connect(client, uri(server));
-    assertThat(c.echo("x".repeat(4096), WAIT)).isEqualTo("echo: " + "x".repeat(4096));
+    assertThat(c.echo("x".repeat(4096), WAIT)).isEqualTo(EchoReply.to("x".repeat(4096)));
     c.sendText("x".repeat(4097));
     assertThat(c.closed().get(5, TimeUnit.SECONDS).code()).isEqualTo(1009);
 
@@ -157,7 +158,7 @@ class EchoServerTest {
     EchoServer server = serving(new LoopbackSettings().readLimit(0).build());
     EchoClient c = EchoClient.connect(client, uri(server));
     String big = "y".repeat(200_000);
-    assertThat(c.echo(big, WAIT)).isEqualTo("echo: " + big);
+    assertThat(c.echo(big, WAIT)).isEqualTo(EchoReply.to(big));
   }
 
   @Test
@@ -211,7 +212,7 @@ class EchoServerTest {
               return pinging.isOpen();
             });
     assertThat(silent.closed()).isCompletedWithValueMatching(c -> c.code() == 1001);
-    assertThat(pinging.echo("alive", WAIT)).isEqualTo("echo: alive");
+    assertThat(pinging.echo("alive", WAIT)).isEqualTo(EchoReply.to("alive"));
   }
 
   @Test
@@ -239,7 +240,7 @@ class EchoServerTest {
       assertThat(sent.get(15, TimeUnit.SECONDS)).isLessThan(100_000);
     }
     assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("closing slow reader"));
-    assertThat(healthy.echo("unaffected", WAIT)).isEqualTo("echo: unaffected");
+    assertThat(healthy.echo("unaffected", WAIT)).isEqualTo(EchoReply.to("unaffected"));
   }
 
   @Test
@@ -285,7 +286,7 @@ class EchoServerTest {
         .anyMatch(m -> m.contains("origin \"http://evil.example\" is not allowed"));
     // Same host (any port), and clients that send no Origin at all, are served.
     EchoClient sameHost = EchoClient.connect(client, uri(server), Map.of("Origin", "http://127.0.0.1:9999"));
-    assertThat(sameHost.echo("same host", WAIT)).isEqualTo("echo: same host");
+    assertThat(sameHost.echo("same host", WAIT)).isEqualTo(EchoReply.to("same host"));
     assertStillServes(server);
   }
 
@@ -294,7 +295,7 @@ class EchoServerTest {
     EchoServer server =
         serving(new LoopbackSettings().origins(OriginPolicy.of(List.of("https://app.example"))).build());
     EchoClient listed = EchoClient.connect(client, uri(server), Map.of("Origin", "https://app.example"));
-    assertThat(listed.echo("listed", WAIT)).isEqualTo("echo: listed");
+    assertThat(listed.echo("listed", WAIT)).isEqualTo(EchoReply.to("listed"));
     assertThatThrownBy(() -> EchoClient.connect(client, uri(server), Map.of("Origin", "https://other.example")))
         .hasCauseInstanceOf(UpgradeException.class);
   }

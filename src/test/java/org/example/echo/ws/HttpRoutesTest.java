@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.example.echo.core.RoleStatus;
-import org.example.echo.testing.EchoClient;
+import org.example.echo.testkit.EchoClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,0 +1,182 @@
+package org.example.echo.testkit;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The docker-compose stack that scripts/compose-e2e.sh started, seen through the docker CLI (by compose
+ * labels, so it works with compose v1 and v2) and over the containers' own network.
+ */
+public final class ComposeStack {
+
+  public static final List<String> REPLICAS = List.of("echo1", "echo2");
+  private static final Pattern ROLE = Pattern.compile("\"role\":\"(\\w+)\"");
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
+  private final String project;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+
+  public ComposeStack() {
+    this.project = System.getProperty("e2e.project");
+    if (project == null || project.isBlank()) {
+      throw new IllegalStateException("run through ./test-integration.sh (scripts/compose-e2e.sh): e2e.project is not set");
+    }
+  }
+
+  /** nginx's published address; asked each time, since a restarted container may get a new host port. */
+  public URI echoUri() {
+    return URI.create("ws://" + published("nginx", 80) + "/");
+  }
+
+  public URI consulUri() {
+    return URI.create("http://" + published("consul", 8500));
+  }
+
+  private String published(String service, int port) {
+    String mapping = docker("port", container(service), String.valueOf(port)).lines().findFirst().orElseThrow();
+    return mapping.strip().replace("0.0.0.0:", "127.0.0.1:");
+  }
+
+  public String container(String service) {
+    String id =
+        docker(
+                "ps", "-aq",
+                "--filter", "label=com.docker.compose.project=" + project,
+                "--filter", "label=com.docker.compose.service=" + service)
+            .strip();
+    if (id.isEmpty() || id.contains("\n")) {
+      throw new IllegalStateException("expected one container for " + service + " in " + project + ", got: " + id);
+    }
+    return id;
+  }
+
+  public String ip(String service) {
+    return docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", container(service))
+        .strip();
+  }
+
+  public boolean running(String service) {
+    return "true".equals(docker("inspect", "-f", "{{.State.Running}}", container(service)).strip());
+  }
+
+  /** The role a replica reports on /healthz, or "down" when it does not answer. */
+  public String role(String service) {
+    try {
+      String ip = ip(service);
+      if (ip.isEmpty()) {
+        return "down";
+      }
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/healthz"))
+                  .timeout(Duration.ofMillis(800))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      Matcher m = ROLE.matcher(response.body());
+      return m.find() ? m.group(1) : "unknown";
+    } catch (IOException e) {
+      return "down";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "down";
+    }
+  }
+
+  public List<String> leaders() {
+    List<String> leaders = new ArrayList<>();
+    for (String replica : REPLICAS) {
+      if ("leader".equals(role(replica))) {
+        leaders.add(replica);
+      }
+    }
+    return leaders;
+  }
+
+  public Optional<String> leader() {
+    List<String> leaders = leaders();
+    return leaders.size() == 1 ? Optional.of(leaders.get(0)) : Optional.empty();
+  }
+
+  /** Waits until every replica runs, exactly one leads and the others stand by; returns the leader. */
+  public String awaitSteady(Duration atMost) {
+    await("every replica running, one leader, the rest standby")
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                REPLICAS.stream().allMatch(this::running)
+                    && REPLICAS.stream().filter(r -> "leader".equals(role(r))).count() == 1
+                    && REPLICAS.stream().filter(r -> "standby".equals(role(r))).count() == REPLICAS.size() - 1);
+    return leader().orElseThrow();
+  }
+
+  /** Brings back whatever a test stopped or killed. */
+  public void restoreAll() {
+    for (String service : List.of("consul", "nginx", "echo1", "echo2")) {
+      if (!running(service)) {
+        docker("start", container(service));
+      }
+    }
+  }
+
+  /** The process id of a container's main process on this host (0 when it is not running). */
+  public long hostPid(String service) {
+    return Long.parseLong(docker("inspect", "-f", "{{.State.Pid}}", container(service)).strip());
+  }
+
+  public int restartCount(String service) {
+    return Integer.parseInt(docker("inspect", "-f", "{{.RestartCount}}", container(service)).strip());
+  }
+
+  public static String docker(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add("docker");
+    command.addAll(List.of(args));
+    return run(command);
+  }
+
+  public static String run(List<String> command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+      if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", command) + " did not finish in " + COMMAND_TIMEOUT);
+      }
+      String out = output.get(5, TimeUnit.SECONDS);
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + out.strip());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (Exception e) {
+      throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e);
+    }
+  }
+
+  private static String readAll(InputStream in) {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

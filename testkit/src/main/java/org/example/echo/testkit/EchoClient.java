@@ -1,0 +1,113 @@
+package org.example.echo.testkit;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/** A real WebSocket client (Jetty's) for tests, recording what it receives and how it was closed. */
+public final class EchoClient implements Session.Listener.AutoDemanding {
+
+  /** How a connection ended. */
+  public record Closed(int code, String reason) {}
+
+  private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Closed> closed = new CompletableFuture<>();
+  private volatile Session session;
+
+  public static EchoClient connect(WebSocketClient client, URI uri) throws Exception {
+    return connect(client, uri, Map.of());
+  }
+
+  public static EchoClient connect(WebSocketClient client, URI uri, Map<String, String> headers) throws Exception {
+    EchoClient endpoint = new EchoClient();
+    ClientUpgradeRequest request = new ClientUpgradeRequest(uri);
+    headers.forEach(request::setHeader);
+    client.connect(endpoint, request).get(10, TimeUnit.SECONDS);
+    return endpoint;
+  }
+
+  @Override
+  public void onWebSocketOpen(Session s) {
+    this.session = s;
+  }
+
+  @Override
+  public void onWebSocketText(String message) {
+    received.add(message);
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload).flip();
+    received.add(copy);
+    callback.succeed();
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+    closed.complete(new Closed(statusCode, reason));
+    callback.succeed();
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  public void sendText(String text) {
+    session.sendText(text, Callback.NOOP);
+  }
+
+  public void sendBinary(byte[] bytes) {
+    session.sendBinary(ByteBuffer.wrap(bytes), Callback.NOOP);
+  }
+
+  /** Sends {@code text} and returns the reply, or fails after {@code timeout}. */
+  public Object echo(String text, Duration timeout) throws InterruptedException {
+    sendText(text);
+    return next(timeout);
+  }
+
+  /** Connects, sends {@code text}, returns the reply and closes: one round trip on a fresh connection. */
+  public static Object echoOnce(WebSocketClient client, URI uri, String text, Duration timeout) throws Exception {
+    EchoClient c = connect(client, uri);
+    try {
+      return c.echo(text, timeout);
+    } finally {
+      c.close();
+    }
+  }
+
+  /** The next message received (String or ByteBuffer), or an AssertionError after {@code timeout}. */
+  public Object next(Duration timeout) throws InterruptedException {
+    Object message = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (message == null) {
+      throw new AssertionError("no message within " + timeout.toMillis() + " ms");
+    }
+    return message;
+  }
+
+  public CompletableFuture<Closed> closed() {
+    return closed;
+  }
+
+  public boolean isOpen() {
+    Session s = session;
+    return s != null && s.isOpen() && !closed.isDone();
+  }
+
+  public void close() {
+    Session s = session;
+    if (s != null) {
+      s.close();
+    }
+  }
+}
