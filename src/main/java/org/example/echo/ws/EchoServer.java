@@ -111,7 +111,8 @@ public final class EchoServer {
     String remote = ClientAddress.of(request);
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (!settings.origins().allows(origin, request.getHeaders().get(HttpHeader.HOST))) {
-      log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote, TextNode.valueOf(origin));
+      log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)",
+          remote, TextNode.valueOf(origin)); // quoted and escaped: it is client input
       Responses.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + origin + "\n");
       return null;
     }

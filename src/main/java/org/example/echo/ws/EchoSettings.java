@@ -61,18 +61,4 @@ public record EchoSettings(
       return problem;
     }
   }
-
-  /**
-   * Only for the test fixtures that still call it (testing/ServingEchoServer, check/ProbeOutageTest) while they
-   * move to their own modules; the service's own tests use LoopbackSettings in src/test. Delete with them.
-   */
-  public static EchoSettings loopback() {
-    return new EchoSettings("127.0.0.1", 0, DEFAULT_READ_LIMIT, Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS),
-        DEFAULT_SEND_QUEUE_LIMIT, "test", OriginPolicy.sameHost());
-  }
-
-  /** Only for check/ProbeOutageTest, like {@link #loopback()}. */
-  public EchoSettings withPort(int newPort) {
-    return new EchoSettings(host, newPort, readLimit, idleTimeout, sendQueueLimit, version, origins);
-  }
 }

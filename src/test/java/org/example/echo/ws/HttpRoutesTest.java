@@ -78,7 +78,8 @@ class HttpRoutesTest {
     EchoServer server = serving();
     HttpResponse<String> root = get(server, "/", Map.of());
     assertThat(root.statusCode()).isEqualTo(200);
-    assertThat(root.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(root.headers().firstValue("content-type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
     assertThat(root.body()).contains("<title>echo-service</title>", "new WebSocket(", "/healthz");
     HttpResponse<String> nope = get(server, "/nope", Map.of());
     assertThat(nope.statusCode()).isEqualTo(404);
