@@ -3,7 +3,6 @@ package org.example.echo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
-import org.example.echo.config.ConsulOptions;
 import org.example.echo.core.CurrentRole;
 import org.example.echo.core.LeaderLock;
 import org.example.echo.core.RoleStatus;
@@ -53,11 +52,6 @@ public final class EchoService {
   /** {@code --standalone}: always the leader, and no proxy follows a lock holder, so no drain. */
   public static EchoService standalone(EchoSettings settings) {
     return new EchoService(settings, (gate, role, port) -> new AlwaysLeader(gate, role), Duration.ZERO);
-  }
-
-  /** The default mode: serves only while it holds the Consul lock. */
-  public static EchoService consul(EchoSettings settings, ConsulOptions consul) {
-    return new EchoService(settings, new ConsulLocks(consul), consul.drainTime());
   }
 
   /** Serves until SIGTERM or SIGINT, then stops in order; returns the exit status. */

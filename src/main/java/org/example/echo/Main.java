@@ -61,8 +61,11 @@ public final class Main implements Callable<Integer> {
     LoggingSetup.apply(options.logLevel(), options.logDir());
     Logger log = LoggerFactory.getLogger(Main.class);
     log.info("starting {}", build.describeLine());
+    // Consul mode serves only while it holds the lock; --standalone is the same service, always the leader.
     EchoService service =
-        options.standalone() ? EchoService.standalone(settings) : EchoService.consul(settings, consul);
+        options.standalone()
+            ? EchoService.standalone(settings)
+            : new EchoService(settings, new ConsulLocks(consul), consul.drainTime());
     return service.run();
   }
 
