@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.HdrHistogram.Histogram;
 
 /**
  * Opens N WebSocket connections to one endpoint, tcpgoon style: dial them one after another, print a status
@@ -221,7 +222,7 @@ public final class ConnectionCheck implements RunnableCheck {
   /** Closed loop: each connection sends the next message as soon as the previous one came back. */
   private void load() throws InterruptedException {
     String payload = "x".repeat(options.messageSize());
-    LatencyHistogram histogram = new LatencyHistogram();
+    Histogram histogram = LoadReport.concurrentHistogram();
     long start = System.nanoTime();
     long deadline = start + options.load().toNanos();
     List<CompletableFuture<Void>> loops = new ArrayList<>();
@@ -233,7 +234,7 @@ public final class ConnectionCheck implements RunnableCheck {
     awaitOrStop(
         CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)), options.load().plus(options.dialTimeout()));
     loadReport =
-        CheckResult.loadReport(connections.size(), options.messageSize(), System.nanoTime() - start, histogram);
+        LoadReport.format(connections.size(), options.messageSize(), System.nanoTime() - start, histogram);
     long stalled = loops.stream().filter(loop -> !loop.isDone()).count();
     if (stalled > 0) {
       echoFailures.addAndGet((int) stalled);
@@ -242,7 +243,7 @@ public final class ConnectionCheck implements RunnableCheck {
   }
 
   private void loadStep(
-      CheckedConnection connection, String payload, long deadline, LatencyHistogram histogram, CompletableFuture<Void> done) {
+      CheckedConnection connection, String payload, long deadline, Histogram histogram, CompletableFuture<Void> done) {
     CompletableFuture<?> unused =
         connection
             .echo(payload)
@@ -254,7 +255,7 @@ public final class ConnectionCheck implements RunnableCheck {
                     done.complete(null);
                     return;
                   }
-                  histogram.record(rtt);
+                  histogram.recordValue(rtt);
                   if (System.nanoTime() < deadline && !stop.isStopped()) {
                     loadStep(connection, payload, deadline, histogram, done);
                   } else {

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * {@code check --client nio}: the connect rate and the closed-loop load of {@link ConnectionCheck}, with the same
@@ -65,10 +66,10 @@ public final class NioCheck implements RunnableCheck {
                 () -> out.println(client.counts().format()), 0, options.interval().toMillis(), TimeUnit.MILLISECONDS);
         client.dialAll();
         if (allEstablished(client) && !options.load().isZero()) {
-          LatencyHistogram histogram = new LatencyHistogram();
+          Histogram histogram = LoadReport.singleWriterHistogram();
           NioEchoClient.LoadOutcome outcome = client.runLoad(options.load(), histogram);
           stalled = outcome.stalled();
-          loadReport = CheckResult.loadReport(
+          loadReport = LoadReport.format(
               options.connections(), options.messageSize(), outcome.elapsedNanos(), histogram);
         }
       } finally {
@@ -97,7 +98,7 @@ public final class NioCheck implements RunnableCheck {
       try (NioEchoClient client = new NioEchoClient(round, stop, line -> {})) {
         client.dialAll();
         if (!round.load().isZero()) {
-          NioEchoClient.LoadOutcome unused = client.runLoad(round.load(), new LatencyHistogram());
+          NioEchoClient.LoadOutcome unused = client.runLoad(round.load(), LoadReport.singleWriterHistogram());
         }
         client.closeAll(CLOSE_GRACE);
       }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
 import org.eclipse.jetty.websocket.core.util.WebSocketUtils;
 
 /**
@@ -53,7 +54,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
   private int loopsActive;
   private long loadDeadline;
   private long lastLoopEnd;
-  private LatencyHistogram histogram = new LatencyHistogram();
+  private Histogram histogram = LoadReport.singleWriterHistogram();
   private long lastTimeoutScan;
   // Written by the selector thread only (per connection, not per echo), read by the status line.
   private final AtomicInteger dialed = new AtomicInteger();
@@ -174,7 +175,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
    * Closed loop: every open connection sends the next echo as soon as the previous one is back, until {@code
    * duration} has passed; each round trip goes into the returned histogram.
    */
-  LoadOutcome runLoad(Duration duration, LatencyHistogram latencies) throws IOException {
+  LoadOutcome runLoad(Duration duration, Histogram latencies) throws IOException {
     histogram = latencies;
     long start = System.nanoTime();
     loadDeadline = start + duration.toNanos();
@@ -258,7 +259,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
   public void echoed(NioConnection connection, long nanos) {
     int id = connection.id;
     if (looping[id]) {
-      histogram.record(nanos);
+      histogram.recordValue(nanos);
       long now = System.nanoTime();
       if (now - loadDeadline < 0 && !stop.isStopped()) {
         send(connection);
