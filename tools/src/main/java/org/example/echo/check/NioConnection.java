@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.Optional;
+import org.example.echo.common.WebSocketUpgrade;
 
 /**
  * One connection of the NIO client: TCP connect, upgrade, then echoes of one pre-encoded frame, one at a time.
@@ -38,7 +39,7 @@ final class NioConnection {
   private SocketChannel channel;
   private SelectionKey key;
   private Phase phase = Phase.NOT_INITIATED;
-  private String expectedAccept = "";
+  private String upgradeKey = "";
   private ByteBuffer pendingOutput;
   private byte[] pendingInput = new byte[0];
   private int pendingLength;
@@ -81,11 +82,15 @@ final class NioConnection {
     return awaitingEcho ? sentAtNanos : phaseStartNanos;
   }
 
-  void dial(SocketChannel socket, SelectionKey selectionKey, boolean connected, String acceptKey, ByteBuffer request)
-      throws IOException {
+  /**
+   * @param secWebSocketKey the key {@code request} carries; the server's answer must accept it
+   * @param request the upgrade request, written once the TCP connection is up
+   */
+  void dial(SocketChannel socket, SelectionKey selectionKey, boolean connected, String secWebSocketKey,
+      ByteBuffer request) throws IOException {
     this.channel = socket;
     this.key = selectionKey;
-    this.expectedAccept = acceptKey;
+    this.upgradeKey = secWebSocketKey;
     this.pendingOutput = request;
     this.phaseStartNanos = System.nanoTime();
     phase = Phase.CONNECTING;
@@ -184,29 +189,15 @@ final class NioConnection {
     byte[] head = new byte[end - in.position()];
     in.get(head);
     in.position(in.position() + HEADER_END.length);
-    String response = new String(head, StandardCharsets.ISO_8859_1);
-    String statusLine = response.lines().findFirst().orElse("");
-    if (!statusLine.startsWith("HTTP/1.1 101")) {
-      fail("upgrade rejected: " + statusLine);
-      return;
-    }
-    String accept = header(response, "sec-websocket-accept");
-    if (!expectedAccept.equals(accept)) {
-      fail("upgrade answered with a wrong Sec-WebSocket-Accept: " + accept);
+    Optional<String> refused =
+        WebSocketUpgrade.whyNotAccepted(new String(head, StandardCharsets.ISO_8859_1), upgradeKey);
+    if (refused.isPresent()) {
+      fail(refused.get());
       return;
     }
     phase = Phase.OPEN;
     handshakeNanos = System.nanoTime() - phaseStartNanos;
     events.established(this);
-  }
-
-  private static String header(String response, String lowerCaseName) {
-    return response
-        .lines()
-        .filter(line -> line.toLowerCase(Locale.ROOT).startsWith(lowerCaseName + ":"))
-        .map(line -> line.substring(lowerCaseName.length() + 1).trim())
-        .findFirst()
-        .orElse("(none)");
   }
 
   /** Handles one complete server frame at the buffer's position; false if none is complete yet. */

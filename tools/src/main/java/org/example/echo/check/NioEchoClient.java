@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
-import org.eclipse.jetty.websocket.core.util.WebSocketUtils;
+import org.example.echo.common.WebSocketUpgrade;
 
 /**
  * A lean WebSocket load generator on plain java.nio: one selector, driven by the calling thread, no thread per
@@ -163,8 +163,8 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
       }
       boolean connected = channel.connect(address);
       SelectionKey key = channel.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, connection);
-      String key64 = WebSocketWire.newKey();
-      connection.dial(channel, key, connected, WebSocketUtils.hashKey(key64), ByteBuffer.wrap(WebSocketWire.upgradeRequest(uri, key64)));
+      String upgradeKey = WebSocketUpgrade.newKey();
+      connection.dial(channel, key, connected, upgradeKey, ByteBuffer.wrap(WebSocketUpgrade.request(uri, upgradeKey)));
     } catch (IOException e) {
       closeQuietly(channel);
       connection.fail(CheckedConnection.describe(e));
