@@ -192,10 +192,6 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
     return handshakeNanos;
   }
 
-  long dialStartNanos() {
-    return dialStartNanos;
-  }
-
   /** When the handshake completed (System.nanoTime), if it did. */
   long establishedAtNanos() {
     return establishedAtNanos;

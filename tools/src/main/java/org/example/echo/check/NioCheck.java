@@ -27,10 +27,6 @@ public final class NioCheck implements RunnableCheck {
   private final StopSignal stop = new StopSignal();
   private final Duration warmup;
 
-  public NioCheck(CheckOptions options, PrintWriter out, PrintWriter err) {
-    this(options, Duration.ZERO, out, err);
-  }
-
   /**
    * @param warmup how long to run the same kind of work, unmeasured, before the measured run: each check is a
    *     fresh JVM, and without it the client's own JIT compilation lands in the figures
