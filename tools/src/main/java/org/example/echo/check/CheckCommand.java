@@ -100,10 +100,10 @@ public final class CheckCommand implements Callable<Integer> {
       err.println("FAILED: not confirmed; nothing was dialled");
       return 1;
     }
-    RunnableCheck check =
+    Check check =
         client == Client.nio
             ? new NioCheck(options, Duration.ofSeconds(warmupSeconds), out, err)
-            : new ConnectionCheck(options, out, err);
+            : new JettyCheck(options, out, err);
     // Ctrl-C / SIGTERM: end the waits, let run() print the summary and close, then let the JVM exit.
     StopOnShutdown onShutdown = StopOnShutdown.install("ws-check-shutdown", check::stop);
     try {

@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * {@code check --client nio}: the connect rate and the closed-loop load of {@link ConnectionCheck}, with the same
+ * {@code check --client nio}: the connect rate and the closed-loop load of {@link JettyCheck}, with the same
  * output, driven by {@link NioEchoClient} so that the client's own CPU does not hide the server's. No hold: the
  * idle-connection figure is the Jetty client's job.
  */
-public final class NioCheck implements RunnableCheck {
+public final class NioCheck implements Check {
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
   /** Connections per warm-up round: enough for the JIT, few enough that a round takes well under a second. */
   private static final int WARMUP_CONNECTIONS = 1_000;

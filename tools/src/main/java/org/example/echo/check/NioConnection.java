@@ -15,8 +15,11 @@ import org.example.echo.common.WebSocketUpgrade;
  */
 final class NioConnection {
 
-  /** What the client hears from its connections. */
-  interface Events {
+  /**
+   * The client that drives this connection (NioEchoClient): told when it is established, echoed or broken, it
+   * decides what the connection sends next.
+   */
+  interface Driver {
     void established(NioConnection connection);
 
     /** An echo came back, {@code nanos} after its frame was written. */
@@ -26,19 +29,20 @@ final class NioConnection {
     void failed(NioConnection connection, boolean wasEstablished);
   }
 
-  enum Phase { NOT_INITIATED, CONNECTING, UPGRADING, OPEN, ENDED }
+  /** Where the connection is on its way: TCP connect, HTTP upgrade, WebSocket frames, socket closed. */
+  enum ProtocolPhase { NOT_INITIATED, CONNECTING, UPGRADING, OPEN, ENDED }
 
   /** Larger upgrade responses or frames are not what an echo server sends to a load generator. */
   static final int MAX_INPUT = 16_384;
   private static final byte[] HEADER_END = {'\r', '\n', '\r', '\n'};
 
   final int id;
-  private final Events events;
+  private final Driver driver;
   private final ByteBuffer message;
   private final byte[] expectedTail;
   private SocketChannel channel;
   private SelectionKey key;
-  private Phase phase = Phase.NOT_INITIATED;
+  private ProtocolPhase phase = ProtocolPhase.NOT_INITIATED;
   private String upgradeKey = "";
   private ByteBuffer pendingOutput;
   private byte[] pendingInput = new byte[0];
@@ -54,14 +58,14 @@ final class NioConnection {
    * @param frame the pre-encoded masked text frame every echo sends (shared, never written to)
    * @param payload its unmasked text: a reply counts as an echo if it ends with it
    */
-  NioConnection(int id, Events events, ByteBuffer frame, byte[] payload) {
+  NioConnection(int id, Driver driver, ByteBuffer frame, byte[] payload) {
     this.id = id;
-    this.events = events;
+    this.driver = driver;
     this.message = frame.duplicate();
     this.expectedTail = payload;
   }
 
-  Phase phase() {
+  ProtocolPhase phase() {
     return phase;
   }
 
@@ -93,7 +97,7 @@ final class NioConnection {
     this.upgradeKey = secWebSocketKey;
     this.pendingOutput = request;
     this.phaseStartNanos = System.nanoTime();
-    phase = Phase.CONNECTING;
+    phase = ProtocolPhase.CONNECTING;
     if (connected) {
       connected();
     }
@@ -106,7 +110,7 @@ final class NioConnection {
   }
 
   private void connected() throws IOException {
-    phase = Phase.UPGRADING;
+    phase = ProtocolPhase.UPGRADING;
     key.interestOps(SelectionKey.OP_READ);
     flush();
   }
@@ -149,13 +153,13 @@ final class NioConnection {
     }
     int read = channel.read(in);
     in.flip();
-    if (phase == Phase.UPGRADING) {
+    if (phase == ProtocolPhase.UPGRADING) {
       readUpgradeResponse(in);
     }
-    while (phase == Phase.OPEN && readFrame(in)) {
+    while (phase == ProtocolPhase.OPEN && readFrame(in)) {
       // one frame handled per pass
     }
-    if (phase == Phase.ENDED) {
+    if (phase == ProtocolPhase.ENDED) {
       return;
     }
     if (in.hasRemaining()) {
@@ -164,14 +168,14 @@ final class NioConnection {
     if (read < 0 && closeSent) {
       end();
     } else if (read < 0) {
-      fail("connection closed by the peer without a close frame" + (phase == Phase.OPEN ? "" : " during the upgrade"));
+      fail("connection closed by the peer without a close frame" + (phase == ProtocolPhase.OPEN ? "" : " during the upgrade"));
     }
   }
 
   private void keepPartial(ByteBuffer in) {
     int left = in.remaining();
     if (left > MAX_INPUT) {
-      fail("more than " + MAX_INPUT + " bytes without a complete " + (phase == Phase.OPEN ? "frame" : "upgrade response"));
+      fail("more than " + MAX_INPUT + " bytes without a complete " + (phase == ProtocolPhase.OPEN ? "frame" : "upgrade response"));
       return;
     }
     if (pendingInput.length < left) {
@@ -195,9 +199,9 @@ final class NioConnection {
       fail(refused.get());
       return;
     }
-    phase = Phase.OPEN;
+    phase = ProtocolPhase.OPEN;
     handshakeNanos = System.nanoTime() - phaseStartNanos;
-    events.established(this);
+    driver.established(this);
   }
 
   /** Handles one complete server frame at the buffer's position; false if none is complete yet. */
@@ -273,7 +277,7 @@ final class NioConnection {
       return;
     }
     awaitingEcho = false;
-    events.echoed(this, System.nanoTime() - sentAtNanos);
+    driver.echoed(this, System.nanoTime() - sentAtNanos);
   }
 
   private boolean endsWithExpected(ByteBuffer in, int start, int length) {
@@ -304,7 +308,7 @@ final class NioConnection {
 
   /** Starts our close handshake (1000); {@link #end()} follows when the server answers or the grace ends. */
   void startClose() {
-    if (phase != Phase.OPEN || closeSent) {
+    if (phase != ProtocolPhase.OPEN || closeSent) {
       end();
       return;
     }
@@ -324,22 +328,22 @@ final class NioConnection {
 
   /** Marks the connection failed with {@code why} and closes its socket. */
   void fail(String why) {
-    if (phase == Phase.ENDED) {
+    if (phase == ProtocolPhase.ENDED) {
       return;
     }
     if (closeSent) {
       end(); // our own close handshake ending untidily is not the server's failure
       return;
     }
-    boolean wasEstablished = phase == Phase.OPEN;
+    boolean wasEstablished = phase == ProtocolPhase.OPEN;
     problem = why;
     end();
-    events.failed(this, wasEstablished);
+    driver.failed(this, wasEstablished);
   }
 
   /** Closes the socket without further ado. */
   void end() {
-    phase = Phase.ENDED;
+    phase = ProtocolPhase.ENDED;
     awaitingEcho = false;
     if (key != null) {
       key.cancel();

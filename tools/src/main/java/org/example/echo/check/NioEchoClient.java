@@ -24,7 +24,7 @@ import org.example.echo.common.WebSocketUpgrade;
  * a benchmark can show. ws:// only; everything runs on the thread that calls {@link #dialAll()} and
  * {@link #runLoad}; only the counters may be read from other threads.
  */
-final class NioEchoClient implements NioConnection.Events, AutoCloseable {
+final class NioEchoClient implements NioConnection.Driver, AutoCloseable {
 
   /** Dials kept in flight at once; enough to hide the loopback round trips, few enough not to flood accept. */
   static final int DIALS_IN_FLIGHT = 128;
@@ -167,7 +167,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
       connection.dial(channel, key, connected, upgradeKey, ByteBuffer.wrap(WebSocketUpgrade.request(uri, upgradeKey)));
     } catch (IOException e) {
       closeQuietly(channel);
-      connection.fail(CheckedConnection.describe(e));
+      connection.fail(JettyCheckConnection.describe(e));
     }
   }
 
@@ -181,7 +181,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
     loadDeadline = start + duration.toNanos();
     lastLoopEnd = start;
     for (NioConnection connection : connections) {
-      if (connection.phase() == NioConnection.Phase.OPEN) {
+      if (connection.phase() == NioConnection.ProtocolPhase.OPEN) {
         looping[connection.id] = true;
         loopsActive++;
         send(connection);
@@ -217,17 +217,17 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
         connection.onReadable(in);
       }
     } catch (IOException e) {
-      connection.fail(CheckedConnection.describe(e));
+      connection.fail(JettyCheckConnection.describe(e));
     }
   }
 
   private void expire(long now) {
     for (NioConnection connection : connections) {
-      NioConnection.Phase phase = connection.phase();
+      NioConnection.ProtocolPhase phase = connection.phase();
       boolean waiting =
-          phase == NioConnection.Phase.CONNECTING
-              || phase == NioConnection.Phase.UPGRADING
-              || (phase == NioConnection.Phase.OPEN && connection.awaitingEcho());
+          phase == NioConnection.ProtocolPhase.CONNECTING
+              || phase == NioConnection.ProtocolPhase.UPGRADING
+              || (phase == NioConnection.ProtocolPhase.OPEN && connection.awaitingEcho());
       if (waiting && now - connection.waitingSinceNanos() > timeoutNanos) {
         connection.fail("no answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
       }
@@ -238,7 +238,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
     try {
       connection.sendEcho();
     } catch (IOException e) {
-      connection.fail(CheckedConnection.describe(e));
+      connection.fail(JettyCheckConnection.describe(e));
     }
   }
 
@@ -323,7 +323,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
 
   private boolean anyClosing() {
     for (NioConnection connection : connections) {
-      if (connection.closeSent() && connection.phase() != NioConnection.Phase.ENDED) {
+      if (connection.closeSent() && connection.phase() != NioConnection.ProtocolPhase.ENDED) {
         return true;
       }
     }

@@ -42,7 +42,7 @@ class CheckAgainstEchoServerTest {
   void serverClosingConnectionsDuringTheHoldFails() throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    ConnectionCheck check = new ConnectionCheck(options(20, Duration.ofSeconds(30)), writer(out), writer(err));
+    JettyCheck check = new JettyCheck(options(20, Duration.ofSeconds(30)), writer(out), writer(err));
     CompletableFuture<CheckResult> result = CompletableFuture.supplyAsync(() -> runUnchecked(check));
     await().atMost(Duration.ofSeconds(5))
         .until(() -> check.counts().established() == 20 && echo.server().openConnections() == 20);
@@ -94,7 +94,7 @@ class CheckAgainstEchoServerTest {
     return new PrintWriter(target, true);
   }
 
-  private static CheckResult runUnchecked(ConnectionCheck check) {
+  private static CheckResult runUnchecked(JettyCheck check) {
     try {
       return check.run();
     } catch (Exception e) {

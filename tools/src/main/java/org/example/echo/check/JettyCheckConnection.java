@@ -14,23 +14,23 @@ import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
- * One connection of a check: its state, handshake time and echoes. State transitions are compare-and-set so that
+ * One connection of a {@link JettyCheck}, on Jetty's WebSocketClient: its state, handshake time and echoes. State transitions are compare-and-set so that
  * late Jetty callbacks (an open after our dial timeout, a close after our own close) cannot double count. Public
  * only because Jetty invokes the listener methods reflectively.
  */
-public final class CheckedConnection implements Session.Listener.AutoDemanding {
+public final class JettyCheckConnection implements Session.Listener.AutoDemanding {
 
-  /** What the check hears from its connections. */
-  interface Events {
+  /** The check, watching its connections: verbose details, and the peer closures that end its hold. */
+  interface Observer {
     /** Verbose detail, one line. */
     void detail(String line);
 
     /** The peer (or the network) ended this established connection. */
-    void closedByPeer(CheckedConnection connection);
+    void closedByPeer(JettyCheckConnection connection);
   }
 
   private final int id;
-  private final Events events;
+  private final Observer observer;
   private final AtomicReference<ConnectionState> state = new AtomicReference<>(ConnectionState.NOT_INITIATED);
   /** Completes when the dial ends, established or not. */
   private final CompletableFuture<Void> dialed = new CompletableFuture<>();
@@ -44,9 +44,9 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
   private volatile Session session;
   private volatile PendingEcho pendingEcho;
 
-  CheckedConnection(int id, Events events) {
+  JettyCheckConnection(int id, Observer observer) {
     this.id = id;
-    this.events = events;
+    this.observer = observer;
   }
 
   /** Starts dialling; the returned future completes when the dial ends either way, never exceptionally. */
@@ -86,7 +86,7 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
     }
     establishedAtNanos = now;
     handshakeNanos = now - dialStartNanos;
-    events.detail(
+    observer.detail(
         "connection " + id + " established in " + handshakeNanos / 1_000 + " us from " + opened.getLocalSocketAddress());
     dialed.complete(null);
   }
@@ -138,12 +138,12 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
     }
     if (state.compareAndSet(ConnectionState.ESTABLISHED, ConnectionState.CLOSED)) {
       problem = why;
-      events.detail("connection " + id + " " + why);
+      observer.detail("connection " + id + " " + why);
       PendingEcho pending = pendingEcho;
       if (pending != null) {
         pending.reply().completeExceptionally(new IOException(why));
       }
-      events.closedByPeer(this);
+      observer.closedByPeer(this);
     } else if (state.get() == ConnectionState.DIALING) {
       failDial(why);
     }
@@ -152,7 +152,7 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
   private void failDial(String why) {
     if (state.compareAndSet(ConnectionState.DIALING, ConnectionState.ERROR)) {
       problem = why;
-      events.detail("connection " + id + " failed: " + why);
+      observer.detail("connection " + id + " failed: " + why);
       dialed.complete(null);
     }
   }
@@ -161,7 +161,7 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
   void echoFailed(String why) {
     if (state.get() == ConnectionState.ESTABLISHED) {
       problem = why;
-      events.detail("connection " + id + " echo failed: " + why);
+      observer.detail("connection " + id + " echo failed: " + why);
     }
   }
 
