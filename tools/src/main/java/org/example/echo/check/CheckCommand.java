@@ -155,7 +155,8 @@ public final class CheckCommand implements Callable<Integer> {
     if (holdSeconds > 0) {
       throw invalid("--client", "nio does not hold connections; use --client jetty with --hold");
     }
-    // An echo with the "echo: " prefix and frame header must fit the NIO client's input limit.
+    // The reply (EchoReply.TEXT_PREFIX and the text, or another server's prefix) and its frame header must fit
+    // the NIO client's input limit; half of it leaves room for any sensible prefix.
     int maxMessage = NioConnection.MAX_INPUT / 2;
     if (messageSize > maxMessage) {
       throw invalid("--message-size", "at most " + maxMessage + " with --client nio, was " + messageSize);

@@ -92,8 +92,8 @@ public final class JettyCheckConnection implements Session.Listener.AutoDemandin
   }
 
   /**
-   * Sends {@code text} and completes with the round trip in nanoseconds when a reply ending with it arrives (our
-   * server answers "echo: text", a plain echo server "text"). One echo at a time per connection.
+   * Sends {@code text} and completes with the round trip in nanoseconds when its echo arrives (see
+   * {@link EchoMatch}). One echo at a time per connection.
    */
   CompletableFuture<Long> echo(String text) {
     Session current = session;
@@ -114,7 +114,7 @@ public final class JettyCheckConnection implements Session.Listener.AutoDemandin
   @Override
   public void onWebSocketText(String message) {
     PendingEcho pending = pendingEcho;
-    if (pending != null && message.endsWith(pending.text())) {
+    if (pending != null && EchoMatch.isEchoOf(pending.text(), message)) {
       pending.reply().complete(System.nanoTime() - pending.sentNanos());
     }
   }

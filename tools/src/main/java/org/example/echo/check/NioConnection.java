@@ -280,6 +280,7 @@ final class NioConnection {
     driver.echoed(this, System.nanoTime() - sentAtNanos);
   }
 
+  /** {@link EchoMatch} on the frame's bytes, so that no echo is decoded into a String. */
   private boolean endsWithExpected(ByteBuffer in, int start, int length) {
     int offset = start + length - expectedTail.length;
     if (offset < start) {

@@ -229,7 +229,7 @@ public final class Probe implements AutoCloseable {
 
     @Override
     public void onWebSocketText(String message) {
-      if (message.endsWith(payload)) {
+      if (EchoMatch.isEchoOf(payload, message)) {
         reply.complete(null);
       }
     }
