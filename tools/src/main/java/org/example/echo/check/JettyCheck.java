@@ -326,7 +326,7 @@ public final class JettyCheck implements Check {
 
   /** One line for a failed dial or echo; a timeout is named with the dial timeout. */
   private String why(Throwable failure) {
-    return JettyCheckConnection.describe(JettyCheckConnection.unwrap(failure), options.dialTimeout());
+    return Failures.describe(Failures.unwrap(failure), options.dialTimeout());
   }
 
   /** The problem of the lowest-numbered connection in that state: dial order, so usually the first to fail. */

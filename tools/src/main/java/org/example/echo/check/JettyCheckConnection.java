@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -66,11 +64,11 @@ public final class JettyCheckConnection implements Session.Listener.AutoDemandin
               .whenComplete(
                   (opened, failure) -> {
                     if (failure != null) {
-                      failDial(describe(unwrap(failure), timeout));
+                      failDial(Failures.describe(Failures.unwrap(failure), timeout));
                     }
                   });
     } catch (IOException | RuntimeException e) {
-      failDial(describe(e, timeout));
+      failDial(Failures.describe(e, timeout));
     }
     return dialed;
   }
@@ -203,21 +201,4 @@ public final class JettyCheckConnection implements Session.Listener.AutoDemandin
   }
 
   private record PendingEcho(String text, long sentNanos, CompletableFuture<Long> reply) {}
-
-  static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-  }
-
-  static String describe(Throwable failure, Duration timeout) {
-    if (failure instanceof TimeoutException) {
-      return "no answer within " + timeout.toMillis() + " ms";
-    }
-    return describe(failure);
-  }
-
-  /** "ConnectException: Connection refused": the kind of failure and its message, for one-line reports. */
-  static String describe(Throwable failure) {
-    String message = failure.getMessage();
-    return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-  }
 }

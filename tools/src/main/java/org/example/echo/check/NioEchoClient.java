@@ -167,7 +167,7 @@ final class NioEchoClient implements NioConnection.Driver, AutoCloseable {
       connection.dial(channel, key, connected, upgradeKey, ByteBuffer.wrap(WebSocketUpgrade.request(uri, upgradeKey)));
     } catch (IOException e) {
       closeQuietly(channel);
-      connection.fail(JettyCheckConnection.describe(e));
+      connection.fail(Failures.describe(e));
     }
   }
 
@@ -217,7 +217,7 @@ final class NioEchoClient implements NioConnection.Driver, AutoCloseable {
         connection.onReadable(in);
       }
     } catch (IOException e) {
-      connection.fail(JettyCheckConnection.describe(e));
+      connection.fail(Failures.describe(e));
     }
   }
 
@@ -238,7 +238,7 @@ final class NioEchoClient implements NioConnection.Driver, AutoCloseable {
     try {
       connection.sendEcho();
     } catch (IOException e) {
-      connection.fail(JettyCheckConnection.describe(e));
+      connection.fail(Failures.describe(e));
     }
   }
 

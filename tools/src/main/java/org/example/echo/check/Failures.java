@@ -1,0 +1,29 @@
+package org.example.echo.check;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+
+/** The one-line failure reasons of both clients and the probe, so that all three say "refused" the same way. */
+final class Failures {
+  private Failures() {}
+
+  /** The failure a CompletableFuture stage reports inside a CompletionException. */
+  static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+  }
+
+  /** Like {@link #describe(Throwable)}, but a timeout is named with the limit that ran out. */
+  static String describe(Throwable failure, Duration timeout) {
+    if (failure instanceof TimeoutException) {
+      return "no answer within " + timeout.toMillis() + " ms";
+    }
+    return describe(failure);
+  }
+
+  /** "ConnectException: Connection refused": the kind of failure and its message, for one-line reports. */
+  static String describe(Throwable failure) {
+    String message = failure.getMessage();
+    return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}
