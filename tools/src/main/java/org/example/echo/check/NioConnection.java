@@ -103,7 +103,27 @@ final class NioConnection {
     }
   }
 
-  void onConnectable() throws IOException {
+  /**
+   * Handles what the selector found ready on this connection's socket: connect, write, read (into {@code in},
+   * the selector's shared buffer). An I/O error fails the connection.
+   */
+  void onReady(ByteBuffer in) {
+    try {
+      if (key.isValid() && key.isConnectable()) {
+        onConnectable();
+      }
+      if (key.isValid() && key.isWritable()) {
+        flush();
+      }
+      if (key.isValid() && key.isReadable()) {
+        onReadable(in);
+      }
+    } catch (IOException e) {
+      fail(Failures.describe(e));
+    }
+  }
+
+  private void onConnectable() throws IOException {
     if (channel.finishConnect()) {
       connected();
     }
@@ -124,10 +144,6 @@ final class NioConnection {
     flush();
   }
 
-  void onWritable() throws IOException {
-    flush();
-  }
-
   private void flush() throws IOException {
     ByteBuffer out = pendingOutput;
     if (out == null) {
@@ -145,7 +161,7 @@ final class NioConnection {
   }
 
   /** Reads what arrived into {@code in} (the selector's buffer, cleared) and handles every complete unit. */
-  void onReadable(ByteBuffer in) throws IOException {
+  private void onReadable(ByteBuffer in) throws IOException {
     in.clear();
     if (pendingLength > 0) {
       in.put(pendingInput, 0, pendingLength);

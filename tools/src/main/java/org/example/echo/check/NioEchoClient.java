@@ -205,20 +205,7 @@ final class NioEchoClient implements NioConnection.Driver, AutoCloseable {
   }
 
   private void onSelected(SelectionKey key) {
-    NioConnection connection = (NioConnection) key.attachment();
-    try {
-      if (key.isValid() && key.isConnectable()) {
-        connection.onConnectable();
-      }
-      if (key.isValid() && key.isWritable()) {
-        connection.onWritable();
-      }
-      if (key.isValid() && key.isReadable()) {
-        connection.onReadable(in);
-      }
-    } catch (IOException e) {
-      connection.fail(Failures.describe(e));
-    }
+    ((NioConnection) key.attachment()).onReady(in);
   }
 
   private void expire(long now) {
