@@ -2,6 +2,7 @@ package org.example.echo.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -21,6 +22,9 @@ class FailuresTest {
   @Test
   void aTimeoutNamesTheLimitThatRanOut() {
     assertThat(Failures.describe(new TimeoutException(), Duration.ofMillis(750))).isEqualTo("no answer within 750 ms");
+    assertThat(Failures.describe(new IOException(new TimeoutException("Total timeout 750 ms elapsed")),
+            Duration.ofMillis(750)))
+        .isEqualTo("no answer within 750 ms");
     assertThat(Failures.describe(new ConnectException("Connection refused"), Duration.ofMillis(750)))
         .isEqualTo("ConnectException: Connection refused");
   }
