@@ -132,9 +132,7 @@ public final class ProbeCommand implements Callable<Integer> {
     positive(interval, "--interval");
     positive(duration, "--duration");
     positive(timeout, "--timeout");
-    if (maxOutage.isNegative()) {
-      throw new ParameterException(spec.commandLine(), "Invalid value for option '--max-outage': must not be negative");
-    }
+    // --max-outage may be 0; DurationConverter takes no negative durations.
   }
 
   private void positive(Duration value, String option) {
