@@ -62,6 +62,24 @@ class CheckAgainstEchoServerTest {
   }
 
   @Test
+  void stoppedWhileDiallingItSaysSoAndClosesWhatItOpened() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    JettyCheck check = new JettyCheck(slowDials(3), writer(out), writer(err));
+    CompletableFuture<CheckResult> result = CompletableFuture.supplyAsync(() -> runUnchecked(check));
+    await().atMost(Duration.ofSeconds(5)).until(() -> check.counts().established() == 1);
+
+    check.stop();
+
+    CheckResult outcome = result.get(10, TimeUnit.SECONDS);
+    assertThat(outcome.passed()).isFalse();
+    assertThat(outcome.verdict()).isEqualTo("interrupted with 1 of 3 connections established");
+    assertThat(outcome.counts().notInitiated()).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("FAILED: interrupted with 1 of 3 connections established\n");
+    await().atMost(Duration.ofSeconds(5)).until(() -> echo.server().openConnections() == 0);
+  }
+
+  @Test
   void loadModeReportsRateAndLatency() {
     CliRun run = CliRun.of(new CheckCommand(), "-c", "4", "-s", "0", "--load", "1", "--message-size", "32", echo.url());
 
@@ -88,6 +106,12 @@ class CheckAgainstEchoServerTest {
   private CheckOptions options(int connections, Duration hold) {
     return new CheckOptions(URI.create(echo.url()), connections, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1),
         hold, false, Duration.ZERO, 32, List.of(), false);
+  }
+
+  /** {@code connections} dials 30 s apart: a stop comes while the first is established and the rest wait. */
+  private CheckOptions slowDials(int connections) {
+    return new CheckOptions(URI.create(echo.url()), connections, Duration.ofSeconds(30), Duration.ofSeconds(5),
+        Duration.ofSeconds(1), Duration.ZERO, false, Duration.ZERO, 32, List.of(), false);
   }
 
   private static PrintWriter writer(StringWriter target) {

@@ -1,6 +1,7 @@
 package org.example.echo.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -50,6 +51,16 @@ class ProbeVerdictTest {
 
     assertThat(status).isEqualTo(1);
     assertThat(err.toString()).isEqualTo("FAILED: longest outage 401ms exceeds --max-outage 400ms\n");
+  }
+
+  @Test
+  void settingsRefuseAnIntervalOrTimeoutThatIsNotPositive() {
+    URI uri = URI.create("ws://127.0.0.1:1/");
+
+    assertThatThrownBy(() -> new ProbeSettings(uri, Duration.ZERO, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ProbeSettings(uri, Duration.ofMillis(50), Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private int report(Duration maxOutage, Outage... outages) {

@@ -71,6 +71,11 @@ final class WebSocketPeer implements AutoCloseable {
 
   /** The next frame from the client, which must be masked. */
   Frame readFrame() throws IOException {
+    return readClientFrame(in);
+  }
+
+  /** A masked frame as a server reads it, unmasked. */
+  static Frame readClientFrame(DataInputStream in) throws IOException {
     int b0 = in.readUnsignedByte();
     int b1 = in.readUnsignedByte();
     if ((b1 & 0x80) == 0) {
