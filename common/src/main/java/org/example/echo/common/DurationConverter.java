@@ -43,7 +43,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     return Duration.ofMillis(Math.round(millis));
   }
 
-  /** Formats a duration back into the shortest form {@link #parse} accepts. */
+  /** Formats a duration back into the shortest form {@link #parse} accepts, in whole milliseconds (less is cut off). */
   public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms % 3_600_000 == 0 && ms > 0) {

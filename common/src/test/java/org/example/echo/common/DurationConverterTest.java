@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,5 +32,12 @@ class DurationConverterTest {
   void formatsBackToTheShortestForm(long millis, String text) {
     assertThat(DurationConverter.format(Duration.ofMillis(millis))).isEqualTo(text);
     assertThat(DurationConverter.parse(text)).isEqualTo(Duration.ofMillis(millis));
+  }
+
+  @Test
+  void formatsMeasuredDurationsInWholeMilliseconds() {
+    // The probe prints measured outages with it; what is below a millisecond is cut off.
+    assertThat(DurationConverter.format(Duration.ofNanos(2_333_999_999L))).isEqualTo("2333ms");
+    assertThat(DurationConverter.format(Duration.ofNanos(999_999))).isEqualTo("0s");
   }
 }

@@ -14,23 +14,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.example.echo.common.WebSocketUpgrade;
 
 /**
  * One real JVM of the built jar in Consul mode, reaching Consul through its own {@link TcpProxy} so a test can
  * cut it off. Output goes to {@code target/it-logs/<name>.log}.
  */
 public final class EchoProcess implements AutoCloseable {
-  private static final String UPGRADE =
-      String.join(
-              "\r\n",
-              "GET / HTTP/1.1",
-              "Host: 127.0.0.1",
-              "Upgrade: websocket",
-              "Connection: Upgrade",
-              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-              "Sec-WebSocket-Version: 13")
-          + "\r\n\r\n";
-
   private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
   private static final java.util.regex.Pattern ROLE =
       java.util.regex.Pattern.compile("\"role\"\\s*:\\s*\"([a-z]+)\"");
@@ -85,7 +75,7 @@ public final class EchoProcess implements AutoCloseable {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 300);
       s.setSoTimeout(500);
       OutputStream out = s.getOutputStream();
-      out.write(UPGRADE.getBytes(StandardCharsets.US_ASCII));
+      out.write(WebSocketUpgrade.request(uri(), WebSocketUpgrade.newKey()));
       out.flush();
       InputStream in = s.getInputStream();
       byte[] line = new byte[12];

@@ -8,8 +8,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.example.echo.common.WebSocketUpgrade;
 
 /**
  * A deliberately dumb WebSocket client on a plain socket, for what a real client refuses to do: send invalid
@@ -46,14 +49,12 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   private void handshake(int port) throws IOException {
-    String request =
-        "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-    out.write(request.getBytes(StandardCharsets.US_ASCII));
+    String key = WebSocketUpgrade.newKey();
+    out.write(WebSocketUpgrade.request(URI.create("ws://127.0.0.1:" + port + "/"), key));
     out.flush();
-    String head = readHttpHead(in);
-    if (!head.startsWith("HTTP/1.1 101")) {
-      throw new IOException("upgrade refused: " + head.lines().findFirst().orElse(head));
+    Optional<String> refused = WebSocketUpgrade.whyNotAccepted(readHttpHead(in), key);
+    if (refused.isPresent()) {
+      throw new IOException(refused.get());
     }
   }
 

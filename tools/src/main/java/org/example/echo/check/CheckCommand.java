@@ -100,10 +100,10 @@ public final class CheckCommand implements Callable<Integer> {
       err.println("FAILED: not confirmed; nothing was dialled");
       return 1;
     }
-    RunnableCheck check =
+    Check check =
         client == Client.nio
             ? new NioCheck(options, Duration.ofSeconds(warmupSeconds), out, err)
-            : new ConnectionCheck(options, out, err);
+            : new JettyCheck(options, out, err);
     // Ctrl-C / SIGTERM: end the waits, let run() print the summary and close, then let the JVM exit.
     StopOnShutdown onShutdown = StopOnShutdown.install("ws-check-shutdown", check::stop);
     try {
@@ -155,7 +155,8 @@ public final class CheckCommand implements Callable<Integer> {
     if (holdSeconds > 0) {
       throw invalid("--client", "nio does not hold connections; use --client jetty with --hold");
     }
-    // An echo with the "echo: " prefix and frame header must fit the NIO client's input limit.
+    // The reply (EchoReply.TEXT_PREFIX and the text, or another server's prefix) and its frame header must fit
+    // the NIO client's input limit; half of it leaves room for any sensible prefix.
     int maxMessage = NioConnection.MAX_INPUT / 2;
     if (messageSize > maxMessage) {
       throw invalid("--message-size", "at most " + maxMessage + " with --client nio, was " + messageSize);

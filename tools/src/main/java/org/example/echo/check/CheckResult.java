@@ -80,25 +80,6 @@ public record CheckResult(
     err.flush();
   }
 
-  /** The closed-loop line of the summary, the same for every client. */
-  static String loadReport(int connections, int messageSize, long elapsedNanos, LatencyHistogram histogram) {
-    long messages = histogram.count();
-    double seconds = elapsedNanos / 1e9;
-    return String.format(
-        Locale.ROOT,
-        "Load: %d connections, %d-byte messages for %.1f s: %d echoes, %.0f msgs/s,"
-            + " latency p50/p99/p99.9/max = %.3fms/%.3fms/%.3fms/%.3fms",
-        connections,
-        messageSize,
-        seconds,
-        messages,
-        messages / seconds,
-        histogram.percentileMicros(50) / 1e3,
-        histogram.percentileMicros(99) / 1e3,
-        histogram.percentileMicros(99.9) / 1e3,
-        histogram.percentileMicros(100) / 1e3);
-  }
-
   /** The connect-rate line: from the first dial to the last connection ready; empty if none became ready. */
   static String connectRate(boolean echo, int ready, long startNanos, long lastReadyNanos) {
     if (lastReadyNanos == 0) {

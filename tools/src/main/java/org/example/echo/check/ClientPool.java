@@ -91,10 +91,6 @@ final class ClientPool implements AutoCloseable {
     client.start();
   }
 
-  int size() {
-    return clients.size();
-  }
-
   /** The client for connection number {@code index}: round-robin over the source addresses. */
   WebSocketClient client(int index) {
     return clients.get(Math.floorMod(index, clients.size()));

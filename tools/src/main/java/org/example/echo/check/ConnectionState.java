@@ -1,6 +1,6 @@
 package org.example.echo.check;
 
-/** Lifecycle of one checked connection, named as tcpgoon names them. */
+/** The state of one {@link JettyCheckConnection} as the status line counts it, named as tcpgoon names them. */
 enum ConnectionState {
   NOT_INITIATED,
   DIALING,

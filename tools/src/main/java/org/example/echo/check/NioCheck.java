@@ -8,13 +8,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
- * {@code check --client nio}: the connect rate and the closed-loop load of {@link ConnectionCheck}, with the same
+ * {@code check --client nio}: the connect rate and the closed-loop load of {@link JettyCheck}, with the same
  * output, driven by {@link NioEchoClient} so that the client's own CPU does not hide the server's. No hold: the
  * idle-connection figure is the Jetty client's job.
  */
-public final class NioCheck implements RunnableCheck {
+public final class NioCheck implements Check {
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
   /** Connections per warm-up round: enough for the JIT, few enough that a round takes well under a second. */
   private static final int WARMUP_CONNECTIONS = 1_000;
@@ -25,10 +26,6 @@ public final class NioCheck implements RunnableCheck {
   private final PrintWriter err;
   private final StopSignal stop = new StopSignal();
   private final Duration warmup;
-
-  public NioCheck(CheckOptions options, PrintWriter out, PrintWriter err) {
-    this(options, Duration.ZERO, out, err);
-  }
 
   /**
    * @param warmup how long to run the same kind of work, unmeasured, before the measured run: each check is a
@@ -65,10 +62,10 @@ public final class NioCheck implements RunnableCheck {
                 () -> out.println(client.counts().format()), 0, options.interval().toMillis(), TimeUnit.MILLISECONDS);
         client.dialAll();
         if (allEstablished(client) && !options.load().isZero()) {
-          LatencyHistogram histogram = new LatencyHistogram();
+          Histogram histogram = LoadReport.singleWriterHistogram();
           NioEchoClient.LoadOutcome outcome = client.runLoad(options.load(), histogram);
           stalled = outcome.stalled();
-          loadReport = CheckResult.loadReport(
+          loadReport = LoadReport.format(
               options.connections(), options.messageSize(), outcome.elapsedNanos(), histogram);
         }
       } finally {
@@ -97,7 +94,7 @@ public final class NioCheck implements RunnableCheck {
       try (NioEchoClient client = new NioEchoClient(round, stop, line -> {})) {
         client.dialAll();
         if (!round.load().isZero()) {
-          NioEchoClient.LoadOutcome unused = client.runLoad(round.load(), new LatencyHistogram());
+          NioEchoClient.LoadOutcome unused = client.runLoad(round.load(), LoadReport.singleWriterHistogram());
         }
         client.closeAll(CLOSE_GRACE);
       }

@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.Optional;
+import org.example.echo.common.WebSocketUpgrade;
 
 /**
  * One connection of the NIO client: TCP connect, upgrade, then echoes of one pre-encoded frame, one at a time.
@@ -14,8 +15,11 @@ import java.util.Locale;
  */
 final class NioConnection {
 
-  /** What the client hears from its connections. */
-  interface Events {
+  /**
+   * The client that drives this connection (NioEchoClient): told when it is established, echoed or broken, it
+   * decides what the connection sends next.
+   */
+  interface Driver {
     void established(NioConnection connection);
 
     /** An echo came back, {@code nanos} after its frame was written. */
@@ -25,20 +29,21 @@ final class NioConnection {
     void failed(NioConnection connection, boolean wasEstablished);
   }
 
-  enum Phase { NOT_INITIATED, CONNECTING, UPGRADING, OPEN, ENDED }
+  /** Where the connection is on its way: TCP connect, HTTP upgrade, WebSocket frames, socket closed. */
+  enum ProtocolPhase { NOT_INITIATED, CONNECTING, UPGRADING, OPEN, ENDED }
 
   /** Larger upgrade responses or frames are not what an echo server sends to a load generator. */
   static final int MAX_INPUT = 16_384;
   private static final byte[] HEADER_END = {'\r', '\n', '\r', '\n'};
 
   final int id;
-  private final Events events;
+  private final Driver driver;
   private final ByteBuffer message;
   private final byte[] expectedTail;
   private SocketChannel channel;
   private SelectionKey key;
-  private Phase phase = Phase.NOT_INITIATED;
-  private String expectedAccept = "";
+  private ProtocolPhase phase = ProtocolPhase.NOT_INITIATED;
+  private String upgradeKey = "";
   private ByteBuffer pendingOutput;
   private byte[] pendingInput = new byte[0];
   private int pendingLength;
@@ -53,14 +58,14 @@ final class NioConnection {
    * @param frame the pre-encoded masked text frame every echo sends (shared, never written to)
    * @param payload its unmasked text: a reply counts as an echo if it ends with it
    */
-  NioConnection(int id, Events events, ByteBuffer frame, byte[] payload) {
+  NioConnection(int id, Driver driver, ByteBuffer frame, byte[] payload) {
     this.id = id;
-    this.events = events;
+    this.driver = driver;
     this.message = frame.duplicate();
     this.expectedTail = payload;
   }
 
-  Phase phase() {
+  ProtocolPhase phase() {
     return phase;
   }
 
@@ -81,27 +86,51 @@ final class NioConnection {
     return awaitingEcho ? sentAtNanos : phaseStartNanos;
   }
 
-  void dial(SocketChannel socket, SelectionKey selectionKey, boolean connected, String acceptKey, ByteBuffer request)
-      throws IOException {
+  /**
+   * @param secWebSocketKey the key {@code request} carries; the server's answer must accept it
+   * @param request the upgrade request, written once the TCP connection is up
+   */
+  void dial(SocketChannel socket, SelectionKey selectionKey, boolean connected, String secWebSocketKey,
+      ByteBuffer request) throws IOException {
     this.channel = socket;
     this.key = selectionKey;
-    this.expectedAccept = acceptKey;
+    this.upgradeKey = secWebSocketKey;
     this.pendingOutput = request;
     this.phaseStartNanos = System.nanoTime();
-    phase = Phase.CONNECTING;
+    phase = ProtocolPhase.CONNECTING;
     if (connected) {
       connected();
     }
   }
 
-  void onConnectable() throws IOException {
+  /**
+   * Handles what the selector found ready on this connection's socket: connect, write, read (into {@code in},
+   * the selector's shared buffer). An I/O error fails the connection.
+   */
+  void onReady(ByteBuffer in) {
+    try {
+      if (key.isValid() && key.isConnectable()) {
+        onConnectable();
+      }
+      if (key.isValid() && key.isWritable()) {
+        flush();
+      }
+      if (key.isValid() && key.isReadable()) {
+        onReadable(in);
+      }
+    } catch (IOException e) {
+      fail(Failures.describe(e));
+    }
+  }
+
+  private void onConnectable() throws IOException {
     if (channel.finishConnect()) {
       connected();
     }
   }
 
   private void connected() throws IOException {
-    phase = Phase.UPGRADING;
+    phase = ProtocolPhase.UPGRADING;
     key.interestOps(SelectionKey.OP_READ);
     flush();
   }
@@ -112,10 +141,6 @@ final class NioConnection {
     sentAtNanos = System.nanoTime();
     message.rewind(); // the limit stays at the frame's end
     pendingOutput = message;
-    flush();
-  }
-
-  void onWritable() throws IOException {
     flush();
   }
 
@@ -136,7 +161,7 @@ final class NioConnection {
   }
 
   /** Reads what arrived into {@code in} (the selector's buffer, cleared) and handles every complete unit. */
-  void onReadable(ByteBuffer in) throws IOException {
+  private void onReadable(ByteBuffer in) throws IOException {
     in.clear();
     if (pendingLength > 0) {
       in.put(pendingInput, 0, pendingLength);
@@ -144,13 +169,13 @@ final class NioConnection {
     }
     int read = channel.read(in);
     in.flip();
-    if (phase == Phase.UPGRADING) {
+    if (phase == ProtocolPhase.UPGRADING) {
       readUpgradeResponse(in);
     }
-    while (phase == Phase.OPEN && readFrame(in)) {
+    while (phase == ProtocolPhase.OPEN && readFrame(in)) {
       // one frame handled per pass
     }
-    if (phase == Phase.ENDED) {
+    if (phase == ProtocolPhase.ENDED) {
       return;
     }
     if (in.hasRemaining()) {
@@ -159,14 +184,14 @@ final class NioConnection {
     if (read < 0 && closeSent) {
       end();
     } else if (read < 0) {
-      fail("connection closed by the peer without a close frame" + (phase == Phase.OPEN ? "" : " during the upgrade"));
+      fail("connection closed by the peer without a close frame" + (phase == ProtocolPhase.OPEN ? "" : " during the upgrade"));
     }
   }
 
   private void keepPartial(ByteBuffer in) {
     int left = in.remaining();
     if (left > MAX_INPUT) {
-      fail("more than " + MAX_INPUT + " bytes without a complete " + (phase == Phase.OPEN ? "frame" : "upgrade response"));
+      fail("more than " + MAX_INPUT + " bytes without a complete " + (phase == ProtocolPhase.OPEN ? "frame" : "upgrade response"));
       return;
     }
     if (pendingInput.length < left) {
@@ -184,29 +209,15 @@ final class NioConnection {
     byte[] head = new byte[end - in.position()];
     in.get(head);
     in.position(in.position() + HEADER_END.length);
-    String response = new String(head, StandardCharsets.ISO_8859_1);
-    String statusLine = response.lines().findFirst().orElse("");
-    if (!statusLine.startsWith("HTTP/1.1 101")) {
-      fail("upgrade rejected: " + statusLine);
+    Optional<String> refused =
+        WebSocketUpgrade.whyNotAccepted(new String(head, StandardCharsets.ISO_8859_1), upgradeKey);
+    if (refused.isPresent()) {
+      fail(refused.get());
       return;
     }
-    String accept = header(response, "sec-websocket-accept");
-    if (!expectedAccept.equals(accept)) {
-      fail("upgrade answered with a wrong Sec-WebSocket-Accept: " + accept);
-      return;
-    }
-    phase = Phase.OPEN;
+    phase = ProtocolPhase.OPEN;
     handshakeNanos = System.nanoTime() - phaseStartNanos;
-    events.established(this);
-  }
-
-  private static String header(String response, String lowerCaseName) {
-    return response
-        .lines()
-        .filter(line -> line.toLowerCase(Locale.ROOT).startsWith(lowerCaseName + ":"))
-        .map(line -> line.substring(lowerCaseName.length() + 1).trim())
-        .findFirst()
-        .orElse("(none)");
+    driver.established(this);
   }
 
   /** Handles one complete server frame at the buffer's position; false if none is complete yet. */
@@ -282,9 +293,10 @@ final class NioConnection {
       return;
     }
     awaitingEcho = false;
-    events.echoed(this, System.nanoTime() - sentAtNanos);
+    driver.echoed(this, System.nanoTime() - sentAtNanos);
   }
 
+  /** {@link EchoMatch} on the frame's bytes, so that no echo is decoded into a String. */
   private boolean endsWithExpected(ByteBuffer in, int start, int length) {
     int offset = start + length - expectedTail.length;
     if (offset < start) {
@@ -313,7 +325,7 @@ final class NioConnection {
 
   /** Starts our close handshake (1000); {@link #end()} follows when the server answers or the grace ends. */
   void startClose() {
-    if (phase != Phase.OPEN || closeSent) {
+    if (phase != ProtocolPhase.OPEN || closeSent) {
       end();
       return;
     }
@@ -333,22 +345,22 @@ final class NioConnection {
 
   /** Marks the connection failed with {@code why} and closes its socket. */
   void fail(String why) {
-    if (phase == Phase.ENDED) {
+    if (phase == ProtocolPhase.ENDED) {
       return;
     }
     if (closeSent) {
       end(); // our own close handshake ending untidily is not the server's failure
       return;
     }
-    boolean wasEstablished = phase == Phase.OPEN;
+    boolean wasEstablished = phase == ProtocolPhase.OPEN;
     problem = why;
     end();
-    events.failed(this, wasEstablished);
+    driver.failed(this, wasEstablished);
   }
 
   /** Closes the socket without further ado. */
   void end() {
-    phase = Phase.ENDED;
+    phase = ProtocolPhase.ENDED;
     awaitingEcho = false;
     if (key != null) {
       key.cancel();

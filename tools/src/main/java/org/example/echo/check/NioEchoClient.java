@@ -14,7 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.eclipse.jetty.websocket.core.util.WebSocketUtils;
+import org.HdrHistogram.Histogram;
+import org.example.echo.common.WebSocketUpgrade;
 
 /**
  * A lean WebSocket load generator on plain java.nio: one selector, driven by the calling thread, no thread per
@@ -23,7 +24,7 @@ import org.eclipse.jetty.websocket.core.util.WebSocketUtils;
  * a benchmark can show. ws:// only; everything runs on the thread that calls {@link #dialAll()} and
  * {@link #runLoad}; only the counters may be read from other threads.
  */
-final class NioEchoClient implements NioConnection.Events, AutoCloseable {
+final class NioEchoClient implements NioConnection.Driver, AutoCloseable {
 
   /** Dials kept in flight at once; enough to hide the loopback round trips, few enough not to flood accept. */
   static final int DIALS_IN_FLIGHT = 128;
@@ -53,7 +54,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
   private int loopsActive;
   private long loadDeadline;
   private long lastLoopEnd;
-  private LatencyHistogram histogram = new LatencyHistogram();
+  private Histogram histogram = LoadReport.singleWriterHistogram();
   private long lastTimeoutScan;
   // Written by the selector thread only (per connection, not per echo), read by the status line.
   private final AtomicInteger dialed = new AtomicInteger();
@@ -162,11 +163,11 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
       }
       boolean connected = channel.connect(address);
       SelectionKey key = channel.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, connection);
-      String key64 = WebSocketWire.newKey();
-      connection.dial(channel, key, connected, WebSocketUtils.hashKey(key64), ByteBuffer.wrap(WebSocketWire.upgradeRequest(uri, key64)));
+      String upgradeKey = WebSocketUpgrade.newKey();
+      connection.dial(channel, key, connected, upgradeKey, ByteBuffer.wrap(WebSocketUpgrade.request(uri, upgradeKey)));
     } catch (IOException e) {
       closeQuietly(channel);
-      connection.fail(CheckedConnection.describe(e));
+      connection.fail(Failures.describe(e));
     }
   }
 
@@ -174,13 +175,13 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
    * Closed loop: every open connection sends the next echo as soon as the previous one is back, until {@code
    * duration} has passed; each round trip goes into the returned histogram.
    */
-  LoadOutcome runLoad(Duration duration, LatencyHistogram latencies) throws IOException {
+  LoadOutcome runLoad(Duration duration, Histogram latencies) throws IOException {
     histogram = latencies;
     long start = System.nanoTime();
     loadDeadline = start + duration.toNanos();
     lastLoopEnd = start;
     for (NioConnection connection : connections) {
-      if (connection.phase() == NioConnection.Phase.OPEN) {
+      if (connection.phase() == NioConnection.ProtocolPhase.OPEN) {
         looping[connection.id] = true;
         loopsActive++;
         send(connection);
@@ -204,29 +205,16 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
   }
 
   private void onSelected(SelectionKey key) {
-    NioConnection connection = (NioConnection) key.attachment();
-    try {
-      if (key.isValid() && key.isConnectable()) {
-        connection.onConnectable();
-      }
-      if (key.isValid() && key.isWritable()) {
-        connection.onWritable();
-      }
-      if (key.isValid() && key.isReadable()) {
-        connection.onReadable(in);
-      }
-    } catch (IOException e) {
-      connection.fail(CheckedConnection.describe(e));
-    }
+    ((NioConnection) key.attachment()).onReady(in);
   }
 
   private void expire(long now) {
     for (NioConnection connection : connections) {
-      NioConnection.Phase phase = connection.phase();
+      NioConnection.ProtocolPhase phase = connection.phase();
       boolean waiting =
-          phase == NioConnection.Phase.CONNECTING
-              || phase == NioConnection.Phase.UPGRADING
-              || (phase == NioConnection.Phase.OPEN && connection.awaitingEcho());
+          phase == NioConnection.ProtocolPhase.CONNECTING
+              || phase == NioConnection.ProtocolPhase.UPGRADING
+              || (phase == NioConnection.ProtocolPhase.OPEN && connection.awaitingEcho());
       if (waiting && now - connection.waitingSinceNanos() > timeoutNanos) {
         connection.fail("no answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
       }
@@ -237,7 +225,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
     try {
       connection.sendEcho();
     } catch (IOException e) {
-      connection.fail(CheckedConnection.describe(e));
+      connection.fail(Failures.describe(e));
     }
   }
 
@@ -258,7 +246,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
   public void echoed(NioConnection connection, long nanos) {
     int id = connection.id;
     if (looping[id]) {
-      histogram.record(nanos);
+      histogram.recordValue(nanos);
       long now = System.nanoTime();
       if (now - loadDeadline < 0 && !stop.isStopped()) {
         send(connection);
@@ -322,7 +310,7 @@ final class NioEchoClient implements NioConnection.Events, AutoCloseable {
 
   private boolean anyClosing() {
     for (NioConnection connection : connections) {
-      if (connection.closeSent() && connection.phase() != NioConnection.Phase.ENDED) {
+      if (connection.closeSent() && connection.phase() != NioConnection.ProtocolPhase.ENDED) {
         return true;
       }
     }

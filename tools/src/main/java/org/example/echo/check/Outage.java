@@ -3,6 +3,7 @@ package org.example.echo.check;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.example.echo.common.DurationConverter;
 
 /**
  * A span in which every probe attempt failed: from the start of the first failed attempt to the start of the
@@ -19,8 +20,8 @@ public record Outage(
     Instant start, Instant end, Duration length, int failedAttempts, String firstError, boolean ongoing) {
 
   public String format() {
-    return "Outage: start " + start.truncatedTo(ChronoUnit.MILLIS) + ", end " + end.truncatedTo(ChronoUnit.MILLIS) + (ongoing ? " (still down when probing stopped)" : "")
-        + ", length " + Durations.format(length) + ", failed attempts " + failedAttempts + ", first error: "
-        + firstError;
+    return "Outage: start " + start.truncatedTo(ChronoUnit.MILLIS) + ", end " + end.truncatedTo(ChronoUnit.MILLIS)
+        + (ongoing ? " (still down when probing stopped)" : "") + ", length " + DurationConverter.format(length)
+        + ", failed attempts " + failedAttempts + ", first error: " + firstError;
   }
 }

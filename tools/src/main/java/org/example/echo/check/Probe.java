@@ -154,7 +154,7 @@ public final class Probe implements AutoCloseable {
     } catch (TimeoutException e) {
       return "no echo within " + settings.attemptTimeout().toMillis() + " ms";
     } catch (ExecutionException e) {
-      return CheckedConnection.describe(e.getCause() == null ? e : e.getCause());
+      return Failures.describe(e.getCause() == null ? e : e.getCause());
     } catch (IOException | RuntimeException e) {
       return e.toString();
     } catch (InterruptedException e) {
@@ -229,7 +229,7 @@ public final class Probe implements AutoCloseable {
 
     @Override
     public void onWebSocketText(String message) {
-      if (message.endsWith(payload)) {
+      if (EchoMatch.isEchoOf(payload, message)) {
         reply.complete(null);
       }
     }

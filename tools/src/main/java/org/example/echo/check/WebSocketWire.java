@@ -1,14 +1,10 @@
 package org.example.echo.check;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The client side of RFC 6455 that a load generator needs, written out by hand so that no frame costs more than
- * a copy: the upgrade request and masked frames. (The accept key a server must answer is Jetty's
- * {@code WebSocketUtils.hashKey}.)
+ * The client's frames of RFC 6455 that a load generator needs, written out by hand so that no frame costs more
+ * than a copy: opcodes and masked frames. (The upgrade request before them is common's {@code WebSocketUpgrade}.)
  */
 final class WebSocketWire {
   static final int OP_CONTINUATION = 0x0;
@@ -17,29 +13,8 @@ final class WebSocketWire {
   static final int OP_CLOSE = 0x8;
   static final int OP_PING = 0x9;
   static final int OP_PONG = 0xA;
-  /** A fresh Sec-WebSocket-Key: 16 random bytes in base64. */
-  static String newKey() {
-    byte[] nonce = new byte[16];
-    ThreadLocalRandom.current().nextBytes(nonce);
-    return Base64.getEncoder().encodeToString(nonce);
-  }
 
-  /** The HTTP/1.1 upgrade request for {@code uri} (ws:// only), without an Origin: not a browser. */
-  static byte[] upgradeRequest(URI uri, String key) {
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    if (uri.getRawQuery() != null) {
-      path += "?" + uri.getRawQuery();
-    }
-    String host = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-    return ("GET " + path + " HTTP/1.1\r\n"
-            + "Host: " + host + "\r\n"
-            + "Upgrade: websocket\r\n"
-            + "Connection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: " + key + "\r\n"
-            + "Sec-WebSocket-Version: 13\r\n"
-            + "\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
-  }
+  private WebSocketWire() {}
 
   /**
    * One final, masked client frame. Load messages are encoded once and resent as they are: the mask is random

@@ -42,7 +42,7 @@ class CheckAgainstEchoServerTest {
   void serverClosingConnectionsDuringTheHoldFails() throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    ConnectionCheck check = new ConnectionCheck(options(20, Duration.ofSeconds(30)), writer(out), writer(err));
+    JettyCheck check = new JettyCheck(options(20, Duration.ofSeconds(30)), writer(out), writer(err));
     CompletableFuture<CheckResult> result = CompletableFuture.supplyAsync(() -> runUnchecked(check));
     await().atMost(Duration.ofSeconds(5))
         .until(() -> check.counts().established() == 20 && echo.server().openConnections() == 20);
@@ -59,6 +59,24 @@ class CheckAgainstEchoServerTest {
         .matches(outcome.counts().closed() + " of 20 connections were closed before the check ended; first: .*")
         .contains("closed by the peer: 1001 test closes them");
     assertThat(err.toString()).isEqualTo("FAILED: " + outcome.verdict() + "\n");
+  }
+
+  @Test
+  void stoppedWhileDiallingItSaysSoAndClosesWhatItOpened() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    JettyCheck check = new JettyCheck(slowDials(3), writer(out), writer(err));
+    CompletableFuture<CheckResult> result = CompletableFuture.supplyAsync(() -> runUnchecked(check));
+    await().atMost(Duration.ofSeconds(5)).until(() -> check.counts().established() == 1);
+
+    check.stop();
+
+    CheckResult outcome = result.get(10, TimeUnit.SECONDS);
+    assertThat(outcome.passed()).isFalse();
+    assertThat(outcome.verdict()).isEqualTo("interrupted with 1 of 3 connections established");
+    assertThat(outcome.counts().notInitiated()).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("FAILED: interrupted with 1 of 3 connections established\n");
+    await().atMost(Duration.ofSeconds(5)).until(() -> echo.server().openConnections() == 0);
   }
 
   @Test
@@ -90,11 +108,17 @@ class CheckAgainstEchoServerTest {
         hold, false, Duration.ZERO, 32, List.of(), false);
   }
 
+  /** {@code connections} dials 30 s apart: a stop comes while the first is established and the rest wait. */
+  private CheckOptions slowDials(int connections) {
+    return new CheckOptions(URI.create(echo.url()), connections, Duration.ofSeconds(30), Duration.ofSeconds(5),
+        Duration.ofSeconds(1), Duration.ZERO, false, Duration.ZERO, 32, List.of(), false);
+  }
+
   private static PrintWriter writer(StringWriter target) {
     return new PrintWriter(target, true);
   }
 
-  private static CheckResult runUnchecked(ConnectionCheck check) {
+  private static CheckResult runUnchecked(JettyCheck check) {
     try {
       return check.run();
     } catch (Exception e) {

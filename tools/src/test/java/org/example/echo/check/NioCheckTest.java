@@ -1,9 +1,16 @@
 package org.example.echo.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.example.echo.testing.ServingEchoServer;
@@ -57,6 +64,53 @@ class NioCheckTest {
     assertThat(run.out())
         .containsPattern("Warm-up: [1-9][0-9]* rounds of 20 connections in [0-9.]+ s \\(not measured\\)")
         .contains("Echo round trip stats for 20 echoed connections");
+  }
+
+  @Test
+  void warmupWithLoadRunsLoadRoundsToo() {
+    CliRun run = CliRun.of(new CheckCommand(), "--client", "nio", "-c", "4", "-s", "0", "--load", "1", "--warmup", "1",
+        echo.url());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .containsPattern("Warm-up: [1-9][0-9]* rounds of 4 connections with load in [0-9.]+ s \\(not measured\\)")
+        .endsWith("OK: all 4 connections established, load run completed\n");
+  }
+
+  @Test
+  void stoppedWhileDiallingItSaysSoAndClosesWhatItOpened() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CheckOptions slowDials = new CheckOptions(URI.create(echo.url()), 3, Duration.ofSeconds(30), Duration.ofSeconds(5),
+        Duration.ofSeconds(1), Duration.ZERO, false, Duration.ZERO, 32, List.of(), false);
+    NioCheck check = new NioCheck(slowDials, Duration.ZERO, new PrintWriter(out, true), new PrintWriter(err, true));
+    CompletableFuture<CheckResult> result = CompletableFuture.supplyAsync(() -> {
+      try {
+        return check.run();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    // The status line comes every second; the second dial only after 30.
+    await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("Established: 1,"));
+
+    check.stop();
+
+    CheckResult outcome = result.get(10, TimeUnit.SECONDS);
+    assertThat(outcome.verdict()).isEqualTo("interrupted with 1 of 3 connections established");
+    assertThat(err.toString()).isEqualTo("FAILED: interrupted with 1 of 3 connections established\n");
+    await().atMost(Duration.ofSeconds(5)).until(() -> echo.server().openConnections() == 0);
+  }
+
+  @Test
+  void itRefusesToHoldConnections() {
+    CheckOptions hold = new CheckOptions(URI.create(echo.url()), 1, Duration.ZERO, Duration.ofSeconds(5),
+        Duration.ofSeconds(1), Duration.ofSeconds(1), false, Duration.ZERO, 32, List.of(), false);
+
+    assertThatThrownBy(() -> new NioCheck(hold, Duration.ZERO, new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the NIO client does not hold connections");
   }
 
   @Test

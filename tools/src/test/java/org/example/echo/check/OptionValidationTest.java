@@ -24,6 +24,10 @@ class OptionValidationTest {
         "--source-addresses 2 ws://10.0.0.1:1/          | '--source-addresses': needs an IPv4 loopback target",
         "http://127.0.0.1:1/                            | '<ws-url>': 'http://127.0.0.1:1/' is not a ws:// or wss:// URL",
         "--no-such-option ws://127.0.0.1:1/             | '--no-such-option'",
+        "ws:///path                                     | '<ws-url>': 'ws:///path' has no host",
+        "--warmup 1 ws://127.0.0.1:1/                   | '--warmup': only with --client nio",
+        "--client nio --message-size 9000 ws://127.0.0.1:1/ | '--message-size': at most 8192 with --client nio, was 9000",
+        "--source-addresses 2 ws://no-such-host.invalid:1/ | '--source-addresses': cannot resolve no-such-host.invalid",
       })
   void checkRefusesBadOptions(String args, String expected) {
     CliRun run = CliRun.of(new CheckCommand(), args.trim().split(" +"));

@@ -1,6 +1,7 @@
 package org.example.echo.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,8 +24,8 @@ class ProbeVerdictTest {
     assertThat(status).isEqualTo(1);
     assertThat(out.toString())
         .contains("Attempts: 100, Succeeded: 90, Failed: 10, Outages: 2\n")
-        .contains("Longest outage: 400 ms from 2026-11-21T18:50:01.123Z to 2026-11-21T18:50:01.523Z (8 failed attempts)");
-    assertThat(err.toString()).isEqualTo("FAILED: longest outage 400 ms exceeds --max-outage 300 ms\n");
+        .contains("Longest outage: 400ms from 2026-11-21T18:50:01.123Z to 2026-11-21T18:50:01.523Z (8 failed attempts)");
+    assertThat(err.toString()).isEqualTo("FAILED: longest outage 400ms exceeds --max-outage 300ms\n");
   }
 
   @Test
@@ -33,7 +34,33 @@ class ProbeVerdictTest {
 
     assertThat(status).isZero();
     assertThat(err.toString()).isEmpty();
-    assertThat(out.toString()).endsWith("OK: longest outage 400 ms within --max-outage 400 ms\n");
+    assertThat(out.toString()).endsWith("OK: longest outage 400ms within --max-outage 400ms\n");
+  }
+
+  @Test
+  void whatIsBelowTheMillisecondPrintedDoesNotFailTheLimit() {
+    int status = report(Duration.ofMillis(400), outage(Duration.ofNanos(400_999_999), 10));
+
+    assertThat(status).isZero();
+    assertThat(out.toString()).endsWith("OK: longest outage 400ms within --max-outage 400ms\n");
+  }
+
+  @Test
+  void oneMillisecondOverTheLimitFails() {
+    int status = report(Duration.ofMillis(400), outage(Duration.ofMillis(401), 10));
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("FAILED: longest outage 401ms exceeds --max-outage 400ms\n");
+  }
+
+  @Test
+  void settingsRefuseAnIntervalOrTimeoutThatIsNotPositive() {
+    URI uri = URI.create("ws://127.0.0.1:1/");
+
+    assertThatThrownBy(() -> new ProbeSettings(uri, Duration.ZERO, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ProbeSettings(uri, Duration.ofMillis(50), Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private int report(Duration maxOutage, Outage... outages) {

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -14,23 +12,23 @@ import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
- * One connection of a check: its state, handshake time and echoes. State transitions are compare-and-set so that
+ * One connection of a {@link JettyCheck}, on Jetty's WebSocketClient: its state, handshake time and echoes. State transitions are compare-and-set so that
  * late Jetty callbacks (an open after our dial timeout, a close after our own close) cannot double count. Public
  * only because Jetty invokes the listener methods reflectively.
  */
-public final class CheckedConnection implements Session.Listener.AutoDemanding {
+public final class JettyCheckConnection implements Session.Listener.AutoDemanding {
 
-  /** What the check hears from its connections. */
-  interface Events {
+  /** The check, watching its connections: verbose details, and the peer closures that end its hold. */
+  interface Observer {
     /** Verbose detail, one line. */
     void detail(String line);
 
     /** The peer (or the network) ended this established connection. */
-    void closedByPeer(CheckedConnection connection);
+    void closedByPeer(JettyCheckConnection connection);
   }
 
   private final int id;
-  private final Events events;
+  private final Observer observer;
   private final AtomicReference<ConnectionState> state = new AtomicReference<>(ConnectionState.NOT_INITIATED);
   /** Completes when the dial ends, established or not. */
   private final CompletableFuture<Void> dialed = new CompletableFuture<>();
@@ -44,9 +42,9 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
   private volatile Session session;
   private volatile PendingEcho pendingEcho;
 
-  CheckedConnection(int id, Events events) {
+  JettyCheckConnection(int id, Observer observer) {
     this.id = id;
-    this.events = events;
+    this.observer = observer;
   }
 
   /** Starts dialling; the returned future completes when the dial ends either way, never exceptionally. */
@@ -66,11 +64,11 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
               .whenComplete(
                   (opened, failure) -> {
                     if (failure != null) {
-                      failDial(describe(unwrap(failure), timeout));
+                      failDial(Failures.describe(Failures.unwrap(failure), timeout));
                     }
                   });
     } catch (IOException | RuntimeException e) {
-      failDial(describe(e, timeout));
+      failDial(Failures.describe(e, timeout));
     }
     return dialed;
   }
@@ -86,14 +84,14 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
     }
     establishedAtNanos = now;
     handshakeNanos = now - dialStartNanos;
-    events.detail(
+    observer.detail(
         "connection " + id + " established in " + handshakeNanos / 1_000 + " us from " + opened.getLocalSocketAddress());
     dialed.complete(null);
   }
 
   /**
-   * Sends {@code text} and completes with the round trip in nanoseconds when a reply ending with it arrives (our
-   * server answers "echo: text", a plain echo server "text"). One echo at a time per connection.
+   * Sends {@code text} and completes with the round trip in nanoseconds when its echo arrives (see
+   * {@link EchoMatch}). One echo at a time per connection.
    */
   CompletableFuture<Long> echo(String text) {
     Session current = session;
@@ -114,7 +112,7 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketText(String message) {
     PendingEcho pending = pendingEcho;
-    if (pending != null && message.endsWith(pending.text())) {
+    if (pending != null && EchoMatch.isEchoOf(pending.text(), message)) {
       pending.reply().complete(System.nanoTime() - pending.sentNanos());
     }
   }
@@ -138,12 +136,12 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
     }
     if (state.compareAndSet(ConnectionState.ESTABLISHED, ConnectionState.CLOSED)) {
       problem = why;
-      events.detail("connection " + id + " " + why);
+      observer.detail("connection " + id + " " + why);
       PendingEcho pending = pendingEcho;
       if (pending != null) {
         pending.reply().completeExceptionally(new IOException(why));
       }
-      events.closedByPeer(this);
+      observer.closedByPeer(this);
     } else if (state.get() == ConnectionState.DIALING) {
       failDial(why);
     }
@@ -152,7 +150,7 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
   private void failDial(String why) {
     if (state.compareAndSet(ConnectionState.DIALING, ConnectionState.ERROR)) {
       problem = why;
-      events.detail("connection " + id + " failed: " + why);
+      observer.detail("connection " + id + " failed: " + why);
       dialed.complete(null);
     }
   }
@@ -161,7 +159,7 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
   void echoFailed(String why) {
     if (state.get() == ConnectionState.ESTABLISHED) {
       problem = why;
-      events.detail("connection " + id + " echo failed: " + why);
+      observer.detail("connection " + id + " echo failed: " + why);
     }
   }
 
@@ -192,10 +190,6 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
     return handshakeNanos;
   }
 
-  long dialStartNanos() {
-    return dialStartNanos;
-  }
-
   /** When the handshake completed (System.nanoTime), if it did. */
   long establishedAtNanos() {
     return establishedAtNanos;
@@ -207,21 +201,4 @@ public final class CheckedConnection implements Session.Listener.AutoDemanding {
   }
 
   private record PendingEcho(String text, long sentNanos, CompletableFuture<Long> reply) {}
-
-  static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-  }
-
-  static String describe(Throwable failure, Duration timeout) {
-    if (failure instanceof TimeoutException) {
-      return "no answer within " + timeout.toMillis() + " ms";
-    }
-    return describe(failure);
-  }
-
-  /** "ConnectException: Connection refused": the kind of failure and its message, for one-line reports. */
-  static String describe(Throwable failure) {
-    String message = failure.getMessage();
-    return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-  }
 }

@@ -16,13 +16,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.HdrHistogram.Histogram;
 
 /**
- * Opens N WebSocket connections to one endpoint, tcpgoon style: dial them one after another, print a status
+ * {@code check} on Jetty's WebSocketClient (the default client, every feature). Opens N WebSocket connections
+ * to one endpoint, tcpgoon style: dial them one after another, print a status
  * line every interval, optionally verify an echo on each, hold them all open (and echo again), run a closed-loop
  * load, then print statistics and a verdict. Reusable in-process: {@link #run()} returns the result.
  */
-public final class ConnectionCheck implements RunnableCheck {
+public final class JettyCheck implements Check {
   /** How often waits look at the stop signal; short enough that Ctrl-C feels immediate. */
   private static final Duration POLL = Duration.ofMillis(50);
   /** Quiet time after which no more closures are expected to follow the first one. */
@@ -34,7 +36,7 @@ public final class ConnectionCheck implements RunnableCheck {
   private final PrintWriter out;
   private final PrintWriter err;
   private final StopSignal stop = new StopSignal();
-  private final List<CheckedConnection> connections;
+  private final List<JettyCheckConnection> connections;
   private final AtomicLongArray firstEchoNanos;
   private final AtomicInteger echoFailures = new AtomicInteger();
   /** When the last connection became ready (established, and echoed with --echo); for the connect rate. */
@@ -44,25 +46,25 @@ public final class ConnectionCheck implements RunnableCheck {
   private volatile boolean held;
   private volatile String loadReport = "";
 
-  public ConnectionCheck(CheckOptions options, PrintWriter out, PrintWriter err) {
+  public JettyCheck(CheckOptions options, PrintWriter out, PrintWriter err) {
     this.options = options;
     this.out = out;
     this.err = err;
-    CheckedConnection.Events events =
-        new CheckedConnection.Events() {
+    JettyCheckConnection.Observer observer =
+        new JettyCheckConnection.Observer() {
           @Override
           public void detail(String line) {
-            ConnectionCheck.this.detail(line);
+            JettyCheck.this.detail(line);
           }
 
           @Override
-          public void closedByPeer(CheckedConnection connection) {
+          public void closedByPeer(JettyCheckConnection connection) {
             firstClose.complete(null);
           }
         };
-    List<CheckedConnection> all = new ArrayList<>(options.connections());
+    List<JettyCheckConnection> all = new ArrayList<>(options.connections());
     for (int i = 0; i < options.connections(); i++) {
-      all.add(new CheckedConnection(i, events));
+      all.add(new JettyCheckConnection(i, observer));
     }
     this.connections = List.copyOf(all);
     this.firstEchoNanos = new AtomicLongArray(options.connections());
@@ -78,7 +80,7 @@ public final class ConnectionCheck implements RunnableCheck {
   }
 
   public StatusCounts counts() {
-    return StatusCounts.of(connections.stream().map(CheckedConnection::state).toList());
+    return StatusCounts.of(connections.stream().map(JettyCheckConnection::state).toList());
   }
 
   @Override
@@ -118,7 +120,7 @@ public final class ConnectionCheck implements RunnableCheck {
     // Dials wait here, not in the HTTP client's queue: the dial timeout then measures the dial alone, and the
     // client's pool (scanned on every request) stays small.
     Semaphore inFlight = new Semaphore(ClientPool.HANDSHAKES_IN_FLIGHT);
-    for (CheckedConnection connection : connections) {
+    for (JettyCheckConnection connection : connections) {
       while (!inFlight.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
         if (stop.isStopped()) {
           return readies;
@@ -139,7 +141,7 @@ public final class ConnectionCheck implements RunnableCheck {
   }
 
   /** Right after the handshake (in Jetty's callback), so connect + first echo is measured as one step. */
-  private CompletableFuture<Void> firstEcho(CheckedConnection connection) {
+  private CompletableFuture<Void> firstEcho(JettyCheckConnection connection) {
     if (connection.state() != ConnectionState.ESTABLISHED) {
       return CompletableFuture.completedFuture(null);
     }
@@ -186,7 +188,7 @@ public final class ConnectionCheck implements RunnableCheck {
     if (options.echo()) {
       // Held connections must still work, not merely look open.
       List<CompletableFuture<Void>> echoes = new ArrayList<>();
-      for (CheckedConnection connection : connections) {
+      for (JettyCheckConnection connection : connections) {
         echoes.add(
             connection
                 .echo("check " + connection.id() + " after hold")
@@ -221,11 +223,11 @@ public final class ConnectionCheck implements RunnableCheck {
   /** Closed loop: each connection sends the next message as soon as the previous one came back. */
   private void load() throws InterruptedException {
     String payload = "x".repeat(options.messageSize());
-    LatencyHistogram histogram = new LatencyHistogram();
+    Histogram histogram = LoadReport.concurrentHistogram();
     long start = System.nanoTime();
     long deadline = start + options.load().toNanos();
     List<CompletableFuture<Void>> loops = new ArrayList<>();
-    for (CheckedConnection connection : connections) {
+    for (JettyCheckConnection connection : connections) {
       CompletableFuture<Void> done = new CompletableFuture<>();
       loadStep(connection, payload, deadline, histogram, done);
       loops.add(done);
@@ -233,7 +235,7 @@ public final class ConnectionCheck implements RunnableCheck {
     awaitOrStop(
         CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)), options.load().plus(options.dialTimeout()));
     loadReport =
-        CheckResult.loadReport(connections.size(), options.messageSize(), System.nanoTime() - start, histogram);
+        LoadReport.format(connections.size(), options.messageSize(), System.nanoTime() - start, histogram);
     long stalled = loops.stream().filter(loop -> !loop.isDone()).count();
     if (stalled > 0) {
       echoFailures.addAndGet((int) stalled);
@@ -242,7 +244,7 @@ public final class ConnectionCheck implements RunnableCheck {
   }
 
   private void loadStep(
-      CheckedConnection connection, String payload, long deadline, LatencyHistogram histogram, CompletableFuture<Void> done) {
+      JettyCheckConnection connection, String payload, long deadline, Histogram histogram, CompletableFuture<Void> done) {
     CompletableFuture<?> unused =
         connection
             .echo(payload)
@@ -254,7 +256,7 @@ public final class ConnectionCheck implements RunnableCheck {
                     done.complete(null);
                     return;
                   }
-                  histogram.record(rtt);
+                  histogram.recordValue(rtt);
                   if (System.nanoTime() < deadline && !stop.isStopped()) {
                     loadStep(connection, payload, deadline, histogram, done);
                   } else {
@@ -283,7 +285,7 @@ public final class ConnectionCheck implements RunnableCheck {
 
   private CheckResult evaluate(long startNanos) {
     StatusCounts counts = counts();
-    LatencyStats handshakes = LatencyStats.ofMeasured(connections.stream().mapToLong(CheckedConnection::handshakeNanos).toArray());
+    LatencyStats handshakes = LatencyStats.ofMeasured(connections.stream().mapToLong(JettyCheckConnection::handshakeNanos).toArray());
     long[] echoes = new long[firstEchoNanos.length()];
     for (int i = 0; i < echoes.length; i++) {
       echoes[i] = firstEchoNanos.get(i);
@@ -324,7 +326,7 @@ public final class ConnectionCheck implements RunnableCheck {
 
   /** One line for a failed dial or echo; a timeout is named with the dial timeout. */
   private String why(Throwable failure) {
-    return CheckedConnection.describe(CheckedConnection.unwrap(failure), options.dialTimeout());
+    return Failures.describe(Failures.unwrap(failure), options.dialTimeout());
   }
 
   /** The problem of the lowest-numbered connection in that state: dial order, so usually the first to fail. */
@@ -337,7 +339,7 @@ public final class ConnectionCheck implements RunnableCheck {
   }
 
   private void closeAll() throws InterruptedException {
-    CompletableFuture<?>[] closes = connections.stream().map(CheckedConnection::close).toArray(CompletableFuture[]::new);
+    CompletableFuture<?>[] closes = connections.stream().map(JettyCheckConnection::close).toArray(CompletableFuture[]::new);
     try {
       // Let the peers answer the close frames; stopping the clients afterwards cuts whatever is left.
       CompletableFuture.allOf(closes).get(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);

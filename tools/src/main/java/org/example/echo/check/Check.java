@@ -1,7 +1,7 @@
 package org.example.echo.check;
 
-/** A check the command can run and Ctrl-C can stop, whichever client drives it. */
-interface RunnableCheck {
+/** A check the command runs and Ctrl-C stops, whichever client drives it: {@link JettyCheck} or {@link NioCheck}. */
+interface Check {
   CheckResult run() throws Exception;
 
   /** Ends the check early: waits end, the summary is printed and every connection closed. */
