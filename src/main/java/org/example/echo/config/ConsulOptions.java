@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Optional;
 import org.example.echo.common.DurationConverter;
+import org.example.echo.common.InvalidOption;
 import org.example.echo.leadership.LeadershipTiming;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.example.echo.common.DurationConverter;
+import org.example.echo.common.InvalidOption;
 import org.example.echo.ws.EchoSettings;
 import org.example.echo.ws.OriginPolicy;
 import picocli.CommandLine;

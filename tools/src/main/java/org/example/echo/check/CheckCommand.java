@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import org.example.echo.common.InvalidOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -166,7 +167,7 @@ public final class CheckCommand implements Callable<Integer> {
   /** A usage error (exit 2, one line) if {@code url} cannot be dialled. */
   static void requireUsableUrl(CommandLine commandLine, URI url) {
     urlProblem(url).ifPresent(problem -> {
-      throw new ParameterException(commandLine, "Invalid value for positional parameter '<ws-url>': " + problem);
+      throw InvalidOption.ofParameter(commandLine, "<ws-url>", problem);
     });
   }
 
@@ -238,6 +239,6 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   private ParameterException invalid(String option, String why) {
-    return new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + why);
+    return InvalidOption.of(spec.commandLine(), option, why);
   }
 }

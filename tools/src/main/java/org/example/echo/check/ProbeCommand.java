@@ -8,10 +8,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.example.echo.common.DurationConverter;
+import org.example.echo.common.InvalidOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -137,7 +137,7 @@ public final class ProbeCommand implements Callable<Integer> {
 
   private void positive(Duration value, String option) {
     if (value.isNegative() || value.isZero()) {
-      throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': must be positive");
+      throw InvalidOption.of(spec.commandLine(), option, "must be positive");
     }
   }
 }
