@@ -13,6 +13,8 @@ project="echo-e2e-$$"
 export ECHO_IMAGE="echo-service:e2e-$$"
 export ECHO_COVERAGE_DIR="$PWD/target/coverage-e2e"
 export ECHO_PORT=0 CONSUL_UI_PORT=0   # Docker picks free loopback ports; we ask it which below
+# Not the default name: routing must follow the configured service name (nginx/start.sh templates it).
+export ECHO_SERVICE_NAME="echo-e2e-$$"
 compose() { "${COMPOSE[@]}" -p "$project" -f docker-compose.yml -f docker/compose.coverage.yml "$@"; }
 
 cleanup() {
@@ -41,7 +43,7 @@ compose up -d
 # nginx and the Consul UI are published on agent-nginx, whose network namespace nginx shares.
 nginx_addr=$(compose port agent-nginx 80)
 consul_addr=$(compose port agent-nginx 8500)
-echo "compose-e2e: nginx at $nginx_addr, Consul at $consul_addr"
+echo "compose-e2e: nginx at $nginx_addr, Consul at $consul_addr, service name $ECHO_SERVICE_NAME"
 await "a leader behind nginx" 60 bash -c "curl -sf http://$nginx_addr/healthz | grep -q '\"role\":\"leader\"'"
 
 echo "compose-e2e: end-to-end tests; full log target/e2e.log"
