@@ -17,7 +17,7 @@ class ConsulRestartIT {
   void exactlyOneLeaderAgainWithinTenSecondsOfAConsulRestart() throws Exception {
     try (ConsulFixture consul = new ConsulFixture();
         ProcessCluster cluster = new ProcessCluster(consul.url()).start(2)) {
-      EchoProcess before = cluster.awaitSingleLeader(Duration.ofSeconds(30));
+      EchoProcess before = cluster.awaitSettledLeader(Duration.ofSeconds(30));
       try (OverlapSampler sampler = cluster.sampler()) {
         long t0 = System.nanoTime();
         consul.restart();

@@ -45,7 +45,7 @@ class LeadershipProcessIT {
   @Test
   void twoInstancesExactlyOneServes() throws Exception {
     try (ProcessCluster cluster = new ProcessCluster(consul.url()).start(2)) {
-      EchoProcess leader = cluster.awaitSingleLeader(START);
+      EchoProcess leader = cluster.awaitSettledLeader(START);
       assertEchoes(leader);
       EchoProcess standby = cluster.instances.get(leader == cluster.instances.get(0) ? 1 : 0);
       assertThat(standby.upgradeStatus()).isEqualTo(503);
@@ -60,7 +60,7 @@ class LeadershipProcessIT {
   @Test
   void threeInstancesSigkillLeaderFailsOverWithinThreeSeconds() throws Exception {
     try (ProcessCluster cluster = new ProcessCluster(consul.url()).start(3)) {
-      EchoProcess leader = cluster.awaitSingleLeader(START);
+      EchoProcess leader = cluster.awaitSettledLeader(START);
       cluster.awaitSingleLeader(Duration.ofSeconds(5)); // all three up: one 101, two 503
       try (OverlapSampler sampler = cluster.sampler()) {
         long t0 = System.nanoTime();
@@ -77,7 +77,7 @@ class LeadershipProcessIT {
   @Test
   void sigtermHandsOverWithinHalfASecondAndClientsGet1001() throws Exception {
     try (ProcessCluster cluster = new ProcessCluster(consul.url()).start(2)) {
-      EchoProcess leader = cluster.awaitSingleLeader(START);
+      EchoProcess leader = cluster.awaitSettledLeader(START);
       EchoClient client = EchoClient.connect(ws, leader.uri());
       assertThat(client.echo("before", Duration.ofSeconds(2))).isEqualTo(EchoReply.to("before"));
       try (OverlapSampler sampler = cluster.sampler()) {
@@ -100,7 +100,7 @@ class LeadershipProcessIT {
   @Test
   void invalidatedSessionStopsTheLeaderAndAnotherTakesOver() throws Exception {
     try (ProcessCluster cluster = new ProcessCluster(consul.url()).start(2)) {
-      EchoProcess leader = cluster.awaitSingleLeader(START);
+      EchoProcess leader = cluster.awaitSettledLeader(START);
       EchoClient client = EchoClient.connect(ws, leader.uri());
       String kv = consul.get("/v1/kv/" + ConsulLockPort.keyOf(cluster.service));
       Matcher m = Pattern.compile("\"Session\":\\s*\"([^\"]+)\"").matcher(kv);
@@ -123,7 +123,7 @@ class LeadershipProcessIT {
   @Test
   void leaderCutOffFromConsulStopsWithinTheBound() throws Exception {
     try (ProcessCluster cluster = new ProcessCluster(consul.url()).start(2)) {
-      EchoProcess leader = cluster.awaitSingleLeader(START);
+      EchoProcess leader = cluster.awaitSettledLeader(START);
       try (OverlapSampler sampler = cluster.sampler()) {
         long t0 = System.nanoTime();
         leader.consulLink.sever();

@@ -24,6 +24,8 @@ public final class EchoProcess implements AutoCloseable {
   private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
   private static final java.util.regex.Pattern ROLE =
       java.util.regex.Pattern.compile("\"role\"\\s*:\\s*\"([a-z]+)\"");
+  private static final java.util.regex.Pattern SECONDS_IN_ROLE =
+      java.util.regex.Pattern.compile("\"secondsInRole\"\\s*:\\s*(\\d+)");
 
   public final String name;
   public final int port;
@@ -95,18 +97,28 @@ public final class EchoProcess implements AutoCloseable {
 
   /** The role /healthz reports ({@code leader}, {@code standby}, …), or {@code ?} when it does not answer. */
   public String role() {
+    java.util.regex.Matcher m = ROLE.matcher(health());
+    return m.find() ? m.group(1) : "?";
+  }
+
+  /** Whole seconds in the current role, as /healthz reports them; -1 when it does not answer. */
+  public long secondsInRole() {
+    java.util.regex.Matcher m = SECONDS_IN_ROLE.matcher(health());
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  private String health() {
     try {
-      java.net.http.HttpResponse<String> r = HTTP.send(
-          java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-              .timeout(java.time.Duration.ofMillis(500)).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      java.util.regex.Matcher m = ROLE.matcher(r.body());
-      return m.find() ? m.group(1) : "?";
+      return HTTP.send(
+              java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                  .timeout(java.time.Duration.ofMillis(500)).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString())
+          .body();
     } catch (IOException e) {
-      return "?";
+      return "";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "?";
+      return "";
     }
   }
 

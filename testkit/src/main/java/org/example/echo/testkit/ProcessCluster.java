@@ -32,10 +32,29 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   /**
+   * How long a standby must have been one before the cluster counts as settled: longer than a young session's
+   * wait before it may open (at most the leader's longest unconfirmed serving window), so a hand-over measured
+   * from a settled cluster is the hand-over itself, not a standby that has only just created its session.
+   */
+  public static final long SETTLED_STANDBY_SECONDS = 3;
+
+  /**
+   * {@link #awaitSingleLeader}, and every standby has been one for {@link #SETTLED_STANDBY_SECONDS}: where a test
+   * starts, so what it measures starts from a settled cluster.
+   */
+  public EchoProcess awaitSettledLeader(Duration atMost) {
+    return awaitSingleLeader(atMost, SETTLED_STANDBY_SECONDS);
+  }
+
+  /**
    * Waits until exactly one live instance accepts upgrades and every other live one answers 503 and reports
-   * {@code standby} (it has a session and watches the key), so measurements start from a settled cluster.
+   * {@code standby} (it has a session and watches the key).
    */
   public EchoProcess awaitSingleLeader(Duration atMost) {
+    return awaitSingleLeader(atMost, 0);
+  }
+
+  private EchoProcess awaitSingleLeader(Duration atMost, long standbySeconds) {
     AtomicReference<EchoProcess> leader = new AtomicReference<>();
     await("exactly one of " + instances + " serving").atMost(atMost).pollInterval(Duration.ofMillis(20))
         .until(() -> {
@@ -44,7 +63,8 @@ public final class ProcessCluster implements AutoCloseable {
             int status = p.upgradeStatus();
             if (status == 101) {
               serving.add(p);
-            } else if (status != 503 || !p.role().equals("standby")) {
+            } else if (status != 503 || !p.role().equals("standby")
+                || (standbySeconds > 0 && p.secondsInRole() < standbySeconds)) {
               return false;
             }
           }
