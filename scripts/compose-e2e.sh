@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The compose phase of ./test-integration.sh: builds the image, brings the stack of docker-compose.yml up
-# under a unique project name with the JaCoCo agent in the replicas, runs the end-to-end tests (*E2E.java)
+# (three Consul servers, a client agent per host, two replicas, nginx) under a unique project name with the
+# JaCoCo agent in the replicas, runs the end-to-end tests (*E2E.java)
 # through nginx (including a headless-Chromium test of the demo page), stops the replicas gracefully so they write their coverage, and always tears down.
 # Needs a Docker daemon and target/echo-service.jar (./build.sh). The tests are the e2e module's (e2e/).
 set -euo pipefail
@@ -37,8 +38,9 @@ chmod 777 "$ECHO_COVERAGE_DIR"
 
 echo "compose-e2e: starting stack $project with ${COMPOSE[*]}"
 compose up -d
-nginx_addr=$(compose port nginx 80)
-consul_addr=$(compose port consul 8500)
+# nginx and the Consul UI are published on agent-nginx, whose network namespace nginx shares.
+nginx_addr=$(compose port agent-nginx 80)
+consul_addr=$(compose port agent-nginx 8500)
 echo "compose-e2e: nginx at $nginx_addr, Consul at $consul_addr"
 await "a leader behind nginx" 60 bash -c "curl -sf http://$nginx_addr/healthz | grep -q '\"role\":\"leader\"'"
 

@@ -150,7 +150,9 @@ class FailoverE2E {
   void restartingConsulLeavesExactlyOneLeaderWithinTenSeconds() throws Exception {
     stack.awaitSteady(STEADY);
     long started = System.nanoTime();
-    ComposeStack.docker("restart", "-t", "0", stack.container("consul"));
+    List<String> restart = new ArrayList<>(List.of("restart", "-t", "0"));
+    ComposeStack.CONSUL_SERVERS.forEach(server -> restart.add(stack.container(server)));
+    ComposeStack.docker(restart.toArray(String[]::new));
     long restarted = System.nanoTime();
     await("exactly one leader, echo through nginx")
         .atMost(Duration.ofSeconds(10))
@@ -158,7 +160,7 @@ class FailoverE2E {
         .ignoreExceptions()
         .until(() -> stack.leaders().size() == 1 && echoesThroughNginx());
     System.out.printf(
-        "MEASURED consul restart: container restart took %d ms, one leader serving through nginx %d ms after it%n",
+        "MEASURED consul restart (all three servers): container restart took %d ms, one leader serving through nginx %d ms after it%n",
         TimeUnit.NANOSECONDS.toMillis(restarted - started), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
     assertThat(stack.leaders()).hasSize(1);
   }

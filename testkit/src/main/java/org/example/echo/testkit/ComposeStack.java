@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
 public final class ComposeStack {
 
   public static final List<String> REPLICAS = List.of("echo1", "echo2");
+  public static final List<String> CONSUL_SERVERS = List.of("consul1", "consul2", "consul3");
+  /** Every service, network namespace owners (Consul servers and agents) before the processes sharing them. */
+  private static final List<String> START_ORDER =
+      List.of("consul1", "consul2", "consul3", "agent1", "agent2", "agent-nginx", "nginx", "echo1", "echo2");
   private static final Pattern ROLE = Pattern.compile("\"role\":\"(\\w+)\"");
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
@@ -45,11 +49,12 @@ public final class ComposeStack {
   }
 
   public URI consulUri() {
-    return URI.create("http://" + published("consul", 8500));
+    return URI.create("http://" + published("agent-nginx", 8500));
   }
 
   private String published(String service, int port) {
-    String mapping = docker("port", container(service), String.valueOf(port)).lines().findFirst().orElseThrow();
+    String mapping =
+        docker("port", netnsOwner(container(service)), String.valueOf(port)).lines().findFirst().orElseThrow();
     return mapping.strip().replace("0.0.0.0:", "127.0.0.1:");
   }
 
@@ -66,9 +71,17 @@ public final class ComposeStack {
     return id;
   }
 
+  /** The container's IP; for one in another's network namespace (network_mode: service:…) the owner's. */
   public String ip(String service) {
-    return docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", container(service))
+    return docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+            netnsOwner(container(service)))
         .strip();
+  }
+
+  /** The container whose network namespace the given one uses: itself, or the target of network_mode. */
+  private static String netnsOwner(String id) {
+    String mode = docker("inspect", "-f", "{{.HostConfig.NetworkMode}}", id).strip();
+    return mode.startsWith("container:") ? mode.substring("container:".length()) : id;
   }
 
   public boolean running(String service) {
@@ -128,7 +141,7 @@ public final class ComposeStack {
 
   /** Brings back whatever a test stopped or killed. */
   public void restoreAll() {
-    for (String service : List.of("consul", "nginx", "echo1", "echo2")) {
+    for (String service : START_ORDER) {
       if (!running(service)) {
         docker("start", container(service));
       }
