@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import org.example.echo.common.DurationConverter;
 import org.example.echo.common.InvalidOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -92,6 +93,18 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "0", paramLabel = "<s>", description = "With --client nio: first run the same work, unmeasured, for this many seconds, so the client's JIT compilation stays out of the figures (default ${DEFAULT-VALUE})")
   int warmupSeconds;
 
+  @Option(names = "--reconnect", description = "Hold the connections (NIO client, ws:// only) and redial whatever drops with jittered exponential back-off, echoing on each; report how long after the first drop 50, 99 and 100 % echo again and the reconnect attempts. Ends when all echo again, or at --duration")
+  boolean reconnect;
+
+  @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class, paramLabel = "<duration>", description = "With --reconnect: the longest the check runs, dialling included (default ${DEFAULT-VALUE})")
+  Duration duration;
+
+  @Option(names = "--backoff", defaultValue = "100ms", converter = DurationConverter.class, paramLabel = "<duration>", description = "With --reconnect: ceiling of the first wait before a redial, doubled after each failed one (default ${DEFAULT-VALUE}); each wait is random between half the ceiling and the ceiling")
+  Duration backoffBase;
+
+  @Option(names = "--backoff-max", defaultValue = "1s", converter = DurationConverter.class, paramLabel = "<duration>", description = "With --reconnect: the largest ceiling (default ${DEFAULT-VALUE}): once the server is back, no client waits longer")
+  Duration backoffMax;
+
   @Override
   public Integer call() throws Exception {
     CheckOptions options = validate();
@@ -101,10 +114,14 @@ public final class CheckCommand implements Callable<Integer> {
       err.println("FAILED: not confirmed; nothing was dialled");
       return 1;
     }
-    Check check =
-        client == Client.nio
-            ? new NioCheck(options, Duration.ofSeconds(warmupSeconds), out, err)
-            : new JettyCheck(options, out, err);
+    Check check;
+    if (reconnect) {
+      check = new ReconnectCheck(options, new ReconnectBackoff(backoffBase, backoffMax), duration, out, err);
+    } else if (client == Client.nio) {
+      check = new NioCheck(options, Duration.ofSeconds(warmupSeconds), out, err);
+    } else {
+      check = new JettyCheck(options, out, err);
+    }
     // Ctrl-C / SIGTERM: end the waits, let run() print the summary and close, then let the JVM exit.
     StopOnShutdown onShutdown = StopOnShutdown.install("ws-check-shutdown", check::stop);
     try {
@@ -124,6 +141,15 @@ public final class CheckCommand implements Callable<Integer> {
     atLeast(loadSeconds, 0, "--load");
     atLeast(messageSize, 1, "--message-size");
     atLeast(warmupSeconds, 0, "--warmup");
+    if (reconnect) {
+      reconnectLimits();
+    } else {
+      for (String option : List.of("--duration", "--backoff", "--backoff-max")) {
+        if (given(option)) {
+          throw invalid(option, "only with --reconnect");
+        }
+      }
+    }
     if (client == Client.nio) {
       nioLimits();
     } else if (warmupSeconds > 0) {
@@ -142,7 +168,7 @@ public final class CheckCommand implements Callable<Integer> {
         Duration.ofMillis(dialTimeoutMillis),
         Duration.ofSeconds(intervalSeconds),
         Duration.ofSeconds(holdSeconds),
-        echo,
+        echo || reconnect,
         Duration.ofSeconds(loadSeconds),
         messageSize,
         sourceAddresses(url),
@@ -162,6 +188,36 @@ public final class CheckCommand implements Callable<Integer> {
     if (messageSize > maxMessage) {
       throw invalid("--message-size", "at most " + maxMessage + " with --client nio, was " + messageSize);
     }
+  }
+
+  /** --reconnect runs on the NIO client and does its own holding: the options of the other modes do not apply. */
+  private void reconnectLimits() {
+    if (!"ws".equalsIgnoreCase(url.getScheme())) {
+      throw invalid("--reconnect", "speaks ws:// only (it runs on the NIO client), not " + url.getScheme() + "://");
+    }
+    if (given("--client") && client != Client.nio) {
+      throw invalid("--client", "--reconnect runs on the NIO client; leave out --client " + client);
+    }
+    client = Client.nio;
+    for (String option : List.of("--hold", "--load", "--warmup")) {
+      if (given(option)) {
+        throw invalid(option, "not with --reconnect, which holds the connections until they recover or --duration ends");
+      }
+    }
+    if (duration.isZero()) {
+      throw invalid("--duration", "must be positive");
+    }
+    if (backoffBase.compareTo(Duration.ofMillis(1)) < 0) {
+      throw invalid("--backoff", "must be at least 1ms, was " + DurationConverter.format(backoffBase));
+    }
+    if (backoffMax.compareTo(backoffBase) < 0) {
+      throw invalid("--backoff-max", DurationConverter.format(backoffMax) + " is less than --backoff "
+          + DurationConverter.format(backoffBase));
+    }
+  }
+
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
   /** A usage error (exit 2, one line) if {@code url} cannot be dialled. */

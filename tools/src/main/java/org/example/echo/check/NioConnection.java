@@ -1,8 +1,13 @@
 package org.example.echo.check;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -84,6 +89,35 @@ final class NioConnection {
   /** Start of the dial while dialling, of the last send while an echo is awaited: for timeouts. */
   long waitingSinceNanos() {
     return awaitingEcho ? sentAtNanos : phaseStartNanos;
+  }
+
+  /**
+   * Opens a non-blocking socket to {@code address} (bound to {@code source} unless null), registers it with
+   * {@code selector} and starts the dial: TCP connect, then the upgrade request for {@code uri}. On an I/O error
+   * the socket is closed and the error thrown; the caller fails the connection with it.
+   */
+  void open(Selector selector, InetSocketAddress address, InetAddress source, URI uri) throws IOException {
+    SocketChannel socket = SocketChannel.open();
+    try {
+      socket.configureBlocking(false);
+      socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      if (source != null) {
+        socket.bind(new InetSocketAddress(source, 0));
+      }
+      boolean connected = socket.connect(address);
+      SelectionKey selectionKey =
+          socket.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
+      String secWebSocketKey = WebSocketUpgrade.newKey();
+      dial(socket, selectionKey, connected, secWebSocketKey,
+          ByteBuffer.wrap(WebSocketUpgrade.request(uri, secWebSocketKey)));
+    } catch (IOException e) {
+      try {
+        socket.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   /**

@@ -3,19 +3,16 @@ package org.example.echo.check;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
-import org.example.echo.common.WebSocketUpgrade;
 
 /**
  * A lean WebSocket load generator on plain java.nio: one selector, driven by the calling thread, no thread per
@@ -153,20 +150,9 @@ final class NioEchoClient implements NioConnection.Driver, AutoCloseable {
       connection.fail("cannot resolve host " + uri.getHost());
       return;
     }
-    SocketChannel channel = null;
     try {
-      channel = SocketChannel.open();
-      channel.configureBlocking(false);
-      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      if (!sources.isEmpty()) {
-        channel.bind(new InetSocketAddress(sources.get(connection.id % sources.size()), 0));
-      }
-      boolean connected = channel.connect(address);
-      SelectionKey key = channel.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, connection);
-      String upgradeKey = WebSocketUpgrade.newKey();
-      connection.dial(channel, key, connected, upgradeKey, ByteBuffer.wrap(WebSocketUpgrade.request(uri, upgradeKey)));
+      connection.open(selector, address, sources.isEmpty() ? null : sources.get(connection.id % sources.size()), uri);
     } catch (IOException e) {
-      closeQuietly(channel);
       connection.fail(Failures.describe(e));
     }
   }
@@ -323,15 +309,5 @@ final class NioEchoClient implements NioConnection.Driver, AutoCloseable {
       connection.end();
     }
     selector.close();
-  }
-
-  private static void closeQuietly(SocketChannel channel) {
-    if (channel != null) {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // the dial failed already; that is what gets reported
-      }
-    }
   }
 }

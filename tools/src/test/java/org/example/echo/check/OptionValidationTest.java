@@ -28,6 +28,18 @@ class OptionValidationTest {
         "--warmup 1 ws://127.0.0.1:1/                   | '--warmup': only with --client nio",
         "--client nio --message-size 9000 ws://127.0.0.1:1/ | '--message-size': at most 8192 with --client nio, was 9000",
         "--source-addresses 2 ws://no-such-host.invalid:1/ | '--source-addresses': cannot resolve no-such-host.invalid",
+        "--reconnect --client jetty ws://127.0.0.1:1/   | '--client': --reconnect runs on the NIO client; leave out --client jetty",
+        "--reconnect wss://127.0.0.1:1/                 | '--reconnect': speaks ws:// only (it runs on the NIO client), not wss://",
+        "--reconnect --hold 1 ws://127.0.0.1:1/         | '--hold': not with --reconnect",
+        "--reconnect --load 1 ws://127.0.0.1:1/         | '--load': not with --reconnect",
+        "--reconnect --warmup 1 ws://127.0.0.1:1/       | '--warmup': not with --reconnect",
+        "--reconnect --duration 0s ws://127.0.0.1:1/    | '--duration': must be positive",
+        "--reconnect --duration soon ws://127.0.0.1:1/  | '--duration': 'soon' is not a duration",
+        "--reconnect --backoff 0ms ws://127.0.0.1:1/    | '--backoff': must be at least 1ms, was 0s",
+        "--reconnect --backoff 2s --backoff-max 1s ws://127.0.0.1:1/ | '--backoff-max': 1s is less than --backoff 2s",
+        "--duration 10s ws://127.0.0.1:1/               | '--duration': only with --reconnect",
+        "--backoff-max 10s ws://127.0.0.1:1/            | '--backoff-max': only with --reconnect",
+        "--reconnect -c 2000000000 -y ws://127.0.0.1:1/ | '--connections': 2000000000 connections need about",
       })
   void checkRefusesBadOptions(String args, String expected) {
     CliRun run = CliRun.of(new CheckCommand(), args.trim().split(" +"));
