@@ -74,6 +74,15 @@ public final class ServerOptions {
   List<String> allowedOrigins = new ArrayList<>();
 
   @Option(
+      names = "--permessage-deflate",
+      defaultValue = "${env:ECHO_PERMESSAGE_DEFLATE:-" + EchoSettings.DEFAULT_PERMESSAGE_DEFLATE + "}",
+      arity = "0..1",
+      description =
+          "Negotiate permessage-deflate compression with clients that offer it; costs about 100 KB of native "
+              + "memory per such connection (env ECHO_PERMESSAGE_DEFLATE, default ${DEFAULT-VALUE}).")
+  boolean permessageDeflate;
+
+  @Option(
       names = "--log-level",
       defaultValue = "${env:ECHO_LOG_LEVEL:-INFO}",
       description =
@@ -110,7 +119,8 @@ public final class ServerOptions {
     }
     try {
       return new EchoSettings(
-          host, port, readLimit, idleTimeout, sendQueue, version, OriginPolicy.of(allowedOrigins));
+          host, port, readLimit, idleTimeout, sendQueue, version, OriginPolicy.of(allowedOrigins),
+          permessageDeflate);
     } catch (EchoSettings.InvalidSetting e) {
       throw InvalidOption.of(commandLine, OPTION_OF_SETTING.getOrDefault(e.setting(), e.setting()), e.problem());
     }

@@ -72,6 +72,7 @@ public final class EchoServer {
     server.addConnector(connector);
 
     WebSocketUpgradeHandler websocket = WebSocketUpgradeHandler.from(server, this::configure);
+    WebSocketExtensions.negotiateOnly(server, settings.permessageDeflate());
     websocket.setHandler(HttpRoutes.of(roleStatus, gate::size, settings.version(), Clock.systemUTC()));
     server.setHandler(websocket);
     server.setStopTimeout(2_000);
@@ -129,11 +130,12 @@ public final class EchoServer {
   public void start() throws Exception {
     server.start();
     log.info(
-        "listening on {}:{} (read limit {}, idle timeout {} ms)",
+        "listening on {}:{} (read limit {}, idle timeout {} ms, permessage-deflate {})",
         settings.host(),
         port(),
         settings.readLimit() > 0 ? settings.readLimit() + " bytes" : "off",
-        settings.idleTimeout().toMillis());
+        settings.idleTimeout().toMillis(),
+        settings.permessageDeflate() ? "on" : "off");
   }
 
   public int port() {

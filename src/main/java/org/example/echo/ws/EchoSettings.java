@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param sendQueueLimit replies that may wait to be written to one client before it is cut off as a slow reader
  * @param version reported on {@code /healthz}
  * @param origins which browser pages may connect
+ * @param permessageDeflate whether permessage-deflate (RFC 7692) is negotiated; it costs native zlib memory per
+ *     connection (README), so it is off unless asked for. No other extension is ever negotiated.
  */
 public record EchoSettings(
     String host,
@@ -20,12 +22,14 @@ public record EchoSettings(
     Duration idleTimeout,
     int sendQueueLimit,
     String version,
-    OriginPolicy origins) {
+    OriginPolicy origins,
+    boolean permessageDeflate) {
 
   // The command line's defaults (ServerOptions' picocli defaults read these).
   public static final long DEFAULT_READ_LIMIT = 4096;
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 30;
   public static final int DEFAULT_SEND_QUEUE_LIMIT = 64;
+  public static final boolean DEFAULT_PERMESSAGE_DEFLATE = false;
 
   /** Every check of these values; the command line names the option when one fails (ServerOptions). */
   public EchoSettings {
@@ -68,11 +72,11 @@ public record EchoSettings(
    */
   public static EchoSettings loopback() {
     return new EchoSettings("127.0.0.1", 0, DEFAULT_READ_LIMIT, Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS),
-        DEFAULT_SEND_QUEUE_LIMIT, "test", OriginPolicy.sameHost());
+        DEFAULT_SEND_QUEUE_LIMIT, "test", OriginPolicy.sameHost(), DEFAULT_PERMESSAGE_DEFLATE);
   }
 
   /** Only for check/ProbeOutageTest, like {@link #loopback()}. */
   public EchoSettings withPort(int newPort) {
-    return new EchoSettings(host, newPort, readLimit, idleTimeout, sendQueueLimit, version, origins);
+    return new EchoSettings(host, newPort, readLimit, idleTimeout, sendQueueLimit, version, origins, permessageDeflate);
   }
 }

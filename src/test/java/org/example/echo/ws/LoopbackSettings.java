@@ -13,6 +13,7 @@ public final class LoopbackSettings {
   private Duration idleTimeout = Duration.ofSeconds(EchoSettings.DEFAULT_IDLE_TIMEOUT_SECONDS);
   private int sendQueueLimit = EchoSettings.DEFAULT_SEND_QUEUE_LIMIT;
   private OriginPolicy origins = OriginPolicy.sameHost();
+  private boolean permessageDeflate = EchoSettings.DEFAULT_PERMESSAGE_DEFLATE;
 
   public LoopbackSettings port(int value) {
     port = value;
@@ -39,8 +40,13 @@ public final class LoopbackSettings {
     return this;
   }
 
+  public LoopbackSettings permessageDeflate(boolean value) {
+    permessageDeflate = value;
+    return this;
+  }
+
   /** Version {@code test}, as /healthz reports it. */
   public EchoSettings build() {
-    return new EchoSettings("127.0.0.1", port, readLimit, idleTimeout, sendQueueLimit, "test", origins);
+    return new EchoSettings("127.0.0.1", port, readLimit, idleTimeout, sendQueueLimit, "test", origins, permessageDeflate);
   }
 }

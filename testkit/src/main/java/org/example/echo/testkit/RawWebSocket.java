@@ -25,6 +25,7 @@ public final class RawWebSocket implements AutoCloseable {
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
+  private String handshakeResponse = "";
 
   private RawWebSocket(Socket socket) throws IOException {
     this.socket = socket;
@@ -34,6 +35,11 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Connects and upgrades; {@code receiveBuffer} > 0 shrinks the socket's receive buffer (slow reader). */
   public static RawWebSocket connect(int port, int receiveBuffer) throws IOException {
+    return connect(port, receiveBuffer, "");
+  }
+
+  /** Like {@link #connect(int, int)}, with more request header lines, each ending in CRLF. */
+  public static RawWebSocket connect(int port, int receiveBuffer, String extraHeaders) throws IOException {
     Socket socket = new Socket();
     if (receiveBuffer > 0) {
       socket.setReceiveBufferSize(receiveBuffer);
@@ -41,20 +47,31 @@ public final class RawWebSocket implements AutoCloseable {
     socket.setSoTimeout(10_000);
     socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
     RawWebSocket ws = new RawWebSocket(socket);
-    ws.handshake(port);
+    try {
+      ws.handshake(port, extraHeaders);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
     return ws;
   }
 
-  private void handshake(int port) throws IOException {
+  private void handshake(int port, String extraHeaders) throws IOException {
     String request =
         "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
     out.write(request.getBytes(StandardCharsets.US_ASCII));
     out.flush();
     String head = readHttpHead(in);
+    handshakeResponse = head;
     if (!head.startsWith("HTTP/1.1 101")) {
       throw new IOException("upgrade refused: " + head.lines().findFirst().orElse(head));
     }
+  }
+
+  /** The server's 101 response: status line and headers. */
+  public String handshakeResponse() {
+    return handshakeResponse;
   }
 
   public static String readHttpHead(InputStream in) throws IOException {
