@@ -124,7 +124,8 @@ public final class EchoServer {
       return null;
     }
     Scheduler scheduler = server.getScheduler();
-    return new EchoEndpoint(gate.nextConnectionId(), remote, gate, scheduler, settings.sendQueueLimit());
+    return new EchoEndpoint(
+        gate.nextConnectionId(), remote, gate, scheduler, server.getThreadPool(), settings.sendQueueLimit());
   }
 
   public void start() throws Exception {

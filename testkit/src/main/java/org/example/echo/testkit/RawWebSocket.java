@@ -122,6 +122,37 @@ public final class RawWebSocket implements AutoCloseable {
     out.flush();
   }
 
+  /** Reads whatever bytes have arrived (at least one, blocking up to the socket timeout); -1 at the end. */
+  public int readRaw(byte[] into) throws IOException {
+    return in.read(into);
+  }
+
+  /** A masked frame as bytes, for sending the same frame many times without building it each time. */
+  public static byte[] encodeFrame(int opcode, byte[] payload) {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+    frame.write(0x80 | opcode);
+    int len = payload.length;
+    if (len < 126) {
+      frame.write(0x80 | len);
+    } else if (len < 65_536) {
+      frame.write(0x80 | 126);
+      frame.write(len >>> 8);
+      frame.write(len);
+    } else {
+      frame.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame.write((int) ((long) len >>> shift));
+      }
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    frame.write(mask, 0, 4);
+    for (int i = 0; i < len; i++) {
+      frame.write(payload[i] ^ mask[i % 4]);
+    }
+    return frame.toByteArray();
+  }
+
   /** One frame from the server; the array is never shared, so record equality does not matter here. */
   @SuppressWarnings("ArrayRecordComponent")
   public record Frame(int opcode, byte[] payload) {
