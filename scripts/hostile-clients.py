@@ -302,7 +302,13 @@ def attack_rfc(port, args):
 
 def attack_forge(port, args):
     evil = "x\r\n2099-01-01T00:00:00.000Z INFO  [main] EchoEndpoint - forged \x1b[31mred\x1b[0m \u202etxt.exe"
-    s, _ = connect_ws(port, "User-Agent: ua\x1b[2J\r\nX-Real-IP: 198.51.100.7\x1b[31m\r\nOrigin: http://127.0.0.1\x1b[0m\r\n")
+    # Header values: Jetty refuses C0 controls there (400); UTF-8 of U+202E passes as bytes.
+    rlo = "\u202e".encode()
+    with socket.create_connection((HOST, port), timeout=5) as h:
+        h.sendall(upgrade_request(port).replace(b"\r\n\r\n", b"\r\nUser-Agent: ua " + rlo + b"gpj.exe\r\n"
+                  b"X-Real-IP: 198.51.100.7" + rlo + b"\r\nOrigin: http://evil" + rlo + b".example\r\n\r\n"))
+        print("forge: headers with U+202E ->", read_head(h).splitlines()[0])
+    s, _ = connect_ws(port)
     s.sendall(frame(1, evil.encode()))
     read_frame(s)
     s.sendall(frame(8, struct.pack(">H", 1000) + evil.encode()[:120]))
@@ -311,7 +317,8 @@ def attack_forge(port, args):
     except (OSError, ConnectionError):
         pass
     s.close()
-    print("forge: sent; look for 'forged' in the server's log: it must be on one line with the escapes visible")
+    time.sleep(0.5)
+    print("forge: sent; lines of the server's log with 'forged' or U+202E follow (must be one line each, escaped)")
 
 
 def attack_sigterm(port, args):

@@ -69,7 +69,7 @@ public final class EchoEndpoint implements Session.Listener {
   @Override
   public void onWebSocketText(String message) {
     if (log.isDebugEnabled()) {
-      log.debug("conn={} remote={} text {}", id, remote, message);
+      log.debug("conn={} remote={} text {}", id, remote, ClientText.quoted(message));
     }
     if (reserveReply()) {
       session.sendText(EchoReply.to(message), Callback.from(this::replySent, this::replyFailed));
@@ -131,7 +131,7 @@ public final class EchoEndpoint implements Session.Listener {
 
   private void replyFailed(Throwable cause) {
     pendingReplies.decrementAndGet();
-    log.debug("conn={} remote={} reply failed: {}", id, remote, cause.toString());
+    log.debug("conn={} remote={} reply failed: {}", id, remote, ClientText.escaped(cause.toString()));
   }
 
   private void cutOffSlowReader() {
@@ -158,13 +158,13 @@ public final class EchoEndpoint implements Session.Listener {
   @Override
   public void onWebSocketClose(int statusCode, String reason, Callback callback) {
     gate.remove(this);
-    log.info("conn={} remote={} closed code={} reason={}", id, remote, statusCode, reason);
+    log.info("conn={} remote={} closed code={} reason={}", id, remote, statusCode, ClientText.quoted(reason));
     callback.succeed();
   }
 
   @Override
   public void onWebSocketError(Throwable cause) {
     // Protocol violations, bad UTF-8 and oversize messages arrive here before the close; Jetty picks the code.
-    log.info("conn={} remote={} error: {}", id, remote, cause.toString());
+    log.info("conn={} remote={} error: {}", id, remote, ClientText.escaped(cause.toString()));
   }
 }

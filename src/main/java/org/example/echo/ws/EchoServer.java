@@ -1,6 +1,5 @@
 package org.example.echo.ws;
 
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
@@ -112,8 +111,9 @@ public final class EchoServer {
     String remote = ClientAddress.of(request);
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (!settings.origins().allows(origin, request.getHeaders().get(HttpHeader.HOST))) {
-      log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote, TextNode.valueOf(origin));
-      Responses.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + origin + "\n");
+      log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)",
+          remote, ClientText.quoted(origin));
+      Responses.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + ClientText.escaped(origin) + "\n");
       return null;
     }
     if (!gate.isOpen()) {
