@@ -37,6 +37,8 @@ class MainTest {
         "--send-queue|0|--send-queue",
         "--log-level|LOUD|--log-level",
         "--allowed-origins|example.com|--allowed-origins",
+        "--trusted-proxies|10.0.0.0/33|--trusted-proxies",
+        "--trusted-proxies|nginx|--trusted-proxies",
         "--host|' '|--host",
       })
   void badValueExitsWithStatus2AndOneLineNamingTheOption(String option, String value, String named) {

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.example.echo.common.DurationConverter;
 import org.example.echo.ws.EchoSettings;
 import org.example.echo.ws.OriginPolicy;
+import org.example.echo.ws.TrustedProxies;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -83,6 +84,17 @@ public final class ServerOptions {
   boolean permessageDeflate;
 
   @Option(
+      names = "--trusted-proxies",
+      split = ",",
+      defaultValue = "${env:ECHO_TRUSTED_PROXIES:-" + EchoSettings.DEFAULT_TRUSTED_PROXIES + "}",
+      description =
+          "Peers whose X-Real-IP / X-Real-Port name the client, comma-separated: CIDRs (10.0.0.0/8, ::1/128), "
+              + "addresses, " + TrustedProxies.LOCAL_NETWORKS + " (this host's own networks), or "
+              + TrustedProxies.NONE + "; from other peers the headers are ignored "
+              + "(env ECHO_TRUSTED_PROXIES, default ${DEFAULT-VALUE}).")
+  List<String> trustedProxies = new ArrayList<>();
+
+  @Option(
       names = "--log-level",
       defaultValue = "${env:ECHO_LOG_LEVEL:-INFO}",
       description =
@@ -117,10 +129,16 @@ public final class ServerOptions {
         throw InvalidOption.of(commandLine, "--allowed-origins", problem);
       }
     }
+    for (String proxy : trustedProxies) {
+      String problem = TrustedProxies.problemWith(proxy);
+      if (problem != null) {
+        throw InvalidOption.of(commandLine, "--trusted-proxies", problem);
+      }
+    }
     try {
       return new EchoSettings(
           host, port, readLimit, idleTimeout, sendQueue, version, OriginPolicy.of(allowedOrigins),
-          permessageDeflate);
+          permessageDeflate, TrustedProxies.of(trustedProxies));
     } catch (EchoSettings.InvalidSetting e) {
       throw InvalidOption.of(commandLine, OPTION_OF_SETTING.getOrDefault(e.setting(), e.setting()), e.problem());
     }

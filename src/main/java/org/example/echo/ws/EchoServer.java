@@ -108,7 +108,7 @@ public final class EchoServer {
   }
 
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
-    String remote = ClientAddress.of(request);
+    String remote = ClientAddress.of(request, settings.trustedProxies());
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (!settings.origins().allows(origin, request.getHeaders().get(HttpHeader.HOST))) {
       log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)",

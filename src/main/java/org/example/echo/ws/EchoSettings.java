@@ -1,6 +1,7 @@
 package org.example.echo.ws;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the WebSocket transport needs to know.
@@ -14,6 +15,7 @@ import java.time.Duration;
  * @param origins which browser pages may connect
  * @param permessageDeflate whether permessage-deflate (RFC 7692) is negotiated; it costs native zlib memory per
  *     connection (README), so it is off unless asked for. No other extension is ever negotiated.
+ * @param trustedProxies peers whose X-Real-IP / X-Real-Port name the client; from others they are ignored
  */
 public record EchoSettings(
     String host,
@@ -23,13 +25,16 @@ public record EchoSettings(
     int sendQueueLimit,
     String version,
     OriginPolicy origins,
-    boolean permessageDeflate) {
+    boolean permessageDeflate,
+    TrustedProxies trustedProxies) {
 
   // The command line's defaults (ServerOptions' picocli defaults read these).
   public static final long DEFAULT_READ_LIMIT = 4096;
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 30;
   public static final int DEFAULT_SEND_QUEUE_LIMIT = 64;
   public static final boolean DEFAULT_PERMESSAGE_DEFLATE = false;
+  /** A proxy on this host: whoever can connect from loopback already runs on it. */
+  public static final String DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1";
 
   /** Every check of these values; the command line names the option when one fails (ServerOptions). */
   public EchoSettings {
@@ -72,11 +77,13 @@ public record EchoSettings(
    */
   public static EchoSettings loopback() {
     return new EchoSettings("127.0.0.1", 0, DEFAULT_READ_LIMIT, Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS),
-        DEFAULT_SEND_QUEUE_LIMIT, "test", OriginPolicy.sameHost(), DEFAULT_PERMESSAGE_DEFLATE);
+        DEFAULT_SEND_QUEUE_LIMIT, "test", OriginPolicy.sameHost(), DEFAULT_PERMESSAGE_DEFLATE,
+        TrustedProxies.of(List.of(DEFAULT_TRUSTED_PROXIES.split(","))));
   }
 
   /** Only for check/ProbeOutageTest, like {@link #loopback()}. */
   public EchoSettings withPort(int newPort) {
-    return new EchoSettings(host, newPort, readLimit, idleTimeout, sendQueueLimit, version, origins, permessageDeflate);
+    return new EchoSettings(host, newPort, readLimit, idleTimeout, sendQueueLimit, version, origins, permessageDeflate,
+        trustedProxies);
   }
 }

@@ -313,8 +313,9 @@ class EchoServerTest {
             () ->
                 assertThat(logs.list)
                     .extracting(ILoggingEvent::getFormattedMessage)
-                    .anyMatch(m -> m.matches("conn=\\d+ remote=203\\.0\\.113\\.9:40123 open"))
-                    .anyMatch(m -> m.matches("conn=\\d+ remote=203\\.0\\.113\\.9:40123 closed code=1000 .*")));
+                    .anyMatch(m -> m.matches("conn=\\d+ remote=203\\.0\\.113\\.9:40123 via=127\\.0\\.0\\.1:\\d+ open"))
+                    .anyMatch(m -> m.matches(
+                        "conn=\\d+ remote=203\\.0\\.113\\.9:40123 via=127\\.0\\.0\\.1:\\d+ closed code=1000 .*")));
   }
 
   private static ListAppender<ILoggingEvent> captureLogs(Class<?> source) {

@@ -1,6 +1,7 @@
 package org.example.echo.ws;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Settings for an in-process server on a free loopback port, otherwise the command line's defaults:
@@ -14,6 +15,8 @@ public final class LoopbackSettings {
   private int sendQueueLimit = EchoSettings.DEFAULT_SEND_QUEUE_LIMIT;
   private OriginPolicy origins = OriginPolicy.sameHost();
   private boolean permessageDeflate = EchoSettings.DEFAULT_PERMESSAGE_DEFLATE;
+  private TrustedProxies trustedProxies =
+      TrustedProxies.of(List.of(EchoSettings.DEFAULT_TRUSTED_PROXIES.split(",")));
 
   public LoopbackSettings port(int value) {
     port = value;
@@ -45,8 +48,15 @@ public final class LoopbackSettings {
     return this;
   }
 
+  /** E.g. {@code "none"}, so that loopback clients count as clients, not as a proxy. */
+  public LoopbackSettings trustedProxies(String... values) {
+    trustedProxies = TrustedProxies.of(List.of(values));
+    return this;
+  }
+
   /** Version {@code test}, as /healthz reports it. */
   public EchoSettings build() {
-    return new EchoSettings("127.0.0.1", port, readLimit, idleTimeout, sendQueueLimit, "test", origins, permessageDeflate);
+    return new EchoSettings("127.0.0.1", port, readLimit, idleTimeout, sendQueueLimit, "test", origins, permessageDeflate,
+        trustedProxies);
   }
 }
