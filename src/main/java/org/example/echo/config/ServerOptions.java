@@ -25,7 +25,9 @@ public final class ServerOptions {
 
   /** The option behind each setting the EchoSettings constructor checks, to name it in the usage error. */
   private static final Map<String, String> OPTION_OF_SETTING =
-      Map.of("host", "--host", "port", "--port", "idleTimeout", "--idle-timeout", "sendQueueLimit", "--send-queue");
+      Map.of("host", "--host", "port", "--port", "idleTimeout", "--idle-timeout", "sendQueueLimit", "--send-queue",
+          "headerTimeout", "--header-timeout", "maxConnections", "--max-connections",
+          "maxConnectionsPerClient", "--max-connections-per-client");
 
   @Option(
       names = "--host",
@@ -63,6 +65,32 @@ public final class ServerOptions {
           "Replies that may wait to be written to one client; one more and the client is closed with 1008 "
               + "as a slow reader (env ECHO_SEND_QUEUE, default ${DEFAULT-VALUE}).")
   int sendQueue;
+
+  @Option(
+      names = "--header-timeout",
+      defaultValue = "${env:ECHO_HEADER_TIMEOUT:-" + EchoSettings.DEFAULT_HEADER_TIMEOUT_SECONDS + "s}",
+      converter = DurationConverter.class,
+      description =
+          "An HTTP connection must complete its request header within this long of opening, else it gets 408 "
+              + "and is closed (env ECHO_HEADER_TIMEOUT, default ${DEFAULT-VALUE}).")
+  Duration headerTimeout;
+
+  @Option(
+      names = "--max-connections",
+      defaultValue = "${env:ECHO_MAX_CONNECTIONS:-" + EchoSettings.DEFAULT_MAX_CONNECTIONS + "}",
+      description =
+          "Connections held at once; over it a new one gets 503 and one line. 0: the open-file limit less 128 "
+              + "(env ECHO_MAX_CONNECTIONS, default ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(
+      names = "--max-connections-per-client",
+      defaultValue =
+          "${env:ECHO_MAX_CONNECTIONS_PER_CLIENT:-" + EchoSettings.DEFAULT_MAX_CONNECTIONS_PER_CLIENT + "}",
+      description =
+          "Connections from one peer address, trusted proxies excepted; over it 503. 0: no limit "
+              + "(env ECHO_MAX_CONNECTIONS_PER_CLIENT, default ${DEFAULT-VALUE}).")
+  int maxConnectionsPerClient;
 
   @Option(
       names = "--allowed-origins",
@@ -138,7 +166,8 @@ public final class ServerOptions {
     try {
       return new EchoSettings(
           host, port, readLimit, idleTimeout, sendQueue, version, OriginPolicy.of(allowedOrigins),
-          permessageDeflate, TrustedProxies.of(trustedProxies));
+          permessageDeflate, TrustedProxies.of(trustedProxies), headerTimeout, maxConnections,
+          maxConnectionsPerClient);
     } catch (EchoSettings.InvalidSetting e) {
       throw InvalidOption.of(commandLine, OPTION_OF_SETTING.getOrDefault(e.setting(), e.setting()), e.problem());
     }

@@ -1,7 +1,5 @@
 package org.example.echo.ws;
 
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -10,8 +8,6 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.pathmap.RegexPathSpec;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.ManagedSelector;
-import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -42,6 +38,7 @@ public final class EchoServer {
   private final ConnectionGate gate = new ConnectionGate();
   private final Server server;
   private final ServerConnector connector;
+  private final ConnectionLimits limits;
 
   public EchoServer(EchoSettings settings, Supplier<RoleStatus> roleStatus) {
     this.settings = settings;
@@ -52,22 +49,16 @@ public final class EchoServer {
     // No acceptor thread (the selector accepts) and one selector per two cores. WebSocket reads run on the
     // selector itself (InlineReadEndPoint); on 2 cores shared with the load client a second selector lost
     // 15 % of the echo rate (bench: 79–80k vs 66–69k msgs/s).
-    this.connector =
-        new ServerConnector(server, 0, selectors(), new HttpConnectionFactory(http)) {
-          @Override
-          protected SocketChannelEndPoint newEndPoint(
-              SocketChannel channel, ManagedSelector selector, SelectionKey key) {
-            SocketChannelEndPoint endPoint = new InlineReadEndPoint(channel, selector, key, getScheduler());
-            endPoint.setIdleTimeout(getIdleTimeout());
-            return endPoint;
-          }
-        };
+    this.limits = new ConnectionLimits(
+        settings.maxConnections(), settings.maxConnectionsPerClient(), settings.trustedProxies());
+    this.connector = new EchoConnector(server, selectors(), limits, new HttpConnectionFactory(http));
     connector.setHost(settings.host());
     connector.setPort(settings.port());
     connector.setAcceptQueueSize(4096);
     // Plain HTTP and the upgrade request itself; WebSocket connections use --idle-timeout (set below).
     // Never shorter than 10 s, so a short WebSocket idle timeout cannot cut a handshake on a busy machine.
     connector.setIdleTimeout(Math.max(settings.idleTimeout().toMillis(), HTTP_IDLE_TIMEOUT_MIN_MS));
+    connector.addEventListener(new HeaderDeadline(settings.headerTimeout(), connector.getScheduler()));
     server.addConnector(connector);
 
     WebSocketUpgradeHandler websocket = WebSocketUpgradeHandler.from(server, this::configure);
@@ -131,11 +122,15 @@ public final class EchoServer {
   public void start() throws Exception {
     server.start();
     log.info(
-        "listening on {}:{} (read limit {}, idle timeout {} ms, permessage-deflate {})",
+        "listening on {}:{} (read limit {}, idle timeout {} ms, header timeout {} ms, max connections {}, "
+            + "per client {}, permessage-deflate {})",
         settings.host(),
         port(),
         settings.readLimit() > 0 ? settings.readLimit() + " bytes" : "off",
         settings.idleTimeout().toMillis(),
+        settings.headerTimeout().toMillis(),
+        limits.max(),
+        settings.maxConnectionsPerClient() > 0 ? settings.maxConnectionsPerClient() : "off",
         settings.permessageDeflate() ? "on" : "off");
   }
 

@@ -48,6 +48,25 @@ public final class LoopbackSettings {
     return this;
   }
 
+  private Duration headerTimeout = Duration.ofSeconds(EchoSettings.DEFAULT_HEADER_TIMEOUT_SECONDS);
+  private int maxConnections = EchoSettings.DEFAULT_MAX_CONNECTIONS;
+  private int maxConnectionsPerClient = EchoSettings.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+
+  public LoopbackSettings headerTimeout(Duration value) {
+    headerTimeout = value;
+    return this;
+  }
+
+  public LoopbackSettings maxConnections(int value) {
+    maxConnections = value;
+    return this;
+  }
+
+  public LoopbackSettings maxConnectionsPerClient(int value) {
+    maxConnectionsPerClient = value;
+    return this;
+  }
+
   /** E.g. {@code "none"}, so that loopback clients count as clients, not as a proxy. */
   public LoopbackSettings trustedProxies(String... values) {
     trustedProxies = TrustedProxies.of(List.of(values));
@@ -57,6 +76,6 @@ public final class LoopbackSettings {
   /** Version {@code test}, as /healthz reports it. */
   public EchoSettings build() {
     return new EchoSettings("127.0.0.1", port, readLimit, idleTimeout, sendQueueLimit, "test", origins, permessageDeflate,
-        trustedProxies);
+        trustedProxies, headerTimeout, maxConnections, maxConnectionsPerClient);
   }
 }
