@@ -98,8 +98,8 @@ public final class ServerOptions {
       defaultValue = "${env:ECHO_ALLOWED_ORIGINS:-}",
       description =
           "Browser origins allowed to connect, comma-separated (e.g. https://example.com), or * for any; "
-              + "pages from the same host are always allowed, clients without Origin too "
-              + "(env ECHO_ALLOWED_ORIGINS, default: same host only).")
+              + "pages of the same origin (scheme, host, port) are always allowed, clients without Origin too "
+              + "(env ECHO_ALLOWED_ORIGINS, default: same origin only).")
   List<String> allowedOrigins = new ArrayList<>();
 
   @Option(

@@ -64,7 +64,7 @@ public final class EchoServer {
     WebSocketUpgradeHandler websocket = WebSocketUpgradeHandler.from(server, this::configure);
     WebSocketExtensions.negotiateOnly(server, settings.permessageDeflate());
     websocket.setHandler(HttpRoutes.of(roleStatus, gate::size, settings.version(), Clock.systemUTC()));
-    server.setHandler(websocket);
+    server.setHandler(new UpgradeRequestCheck(websocket));
     server.setStopTimeout(2_000);
   }
 
