@@ -37,6 +37,12 @@ class MainTest {
         "--send-queue|0|--send-queue",
         "--log-level|LOUD|--log-level",
         "--allowed-origins|example.com|--allowed-origins",
+        "--trusted-proxies|10.0.0.0/33|--trusted-proxies",
+        "--trusted-proxies|nginx|--trusted-proxies",
+        "--header-timeout|0|--header-timeout",
+        "--header-timeout|later|--header-timeout",
+        "--max-connections|-1|--max-connections",
+        "--max-connections-per-client|-5|--max-connections-per-client",
         "--host|' '|--host",
       })
   void badValueExitsWithStatus2AndOneLineNamingTheOption(String option, String value, String named) {

@@ -12,6 +12,7 @@ import org.example.echo.common.DurationConverter;
 import org.example.echo.common.InvalidOption;
 import org.example.echo.ws.EchoSettings;
 import org.example.echo.ws.OriginPolicy;
+import org.example.echo.ws.TrustedProxies;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -25,7 +26,9 @@ public final class ServerOptions {
 
   /** The option behind each setting the EchoSettings constructor checks, to name it in the usage error. */
   private static final Map<String, String> OPTION_OF_SETTING =
-      Map.of("host", "--host", "port", "--port", "idleTimeout", "--idle-timeout", "sendQueueLimit", "--send-queue");
+      Map.of("host", "--host", "port", "--port", "idleTimeout", "--idle-timeout", "sendQueueLimit", "--send-queue",
+          "headerTimeout", "--header-timeout", "maxConnections", "--max-connections",
+          "maxConnectionsPerClient", "--max-connections-per-client");
 
   @Option(
       names = "--host",
@@ -65,14 +68,60 @@ public final class ServerOptions {
   int sendQueue;
 
   @Option(
+      names = "--header-timeout",
+      defaultValue = "${env:ECHO_HEADER_TIMEOUT:-" + EchoSettings.DEFAULT_HEADER_TIMEOUT_SECONDS + "s}",
+      converter = DurationConverter.class,
+      description =
+          "An HTTP connection must complete its request header within this long of opening, else it gets 408 "
+              + "and is closed (env ECHO_HEADER_TIMEOUT, default ${DEFAULT-VALUE}).")
+  Duration headerTimeout;
+
+  @Option(
+      names = "--max-connections",
+      defaultValue = "${env:ECHO_MAX_CONNECTIONS:-" + EchoSettings.DEFAULT_MAX_CONNECTIONS + "}",
+      description =
+          "Connections held at once; over it a new one gets 503 and one line. 0: the open-file limit less 128 "
+              + "(env ECHO_MAX_CONNECTIONS, default ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(
+      names = "--max-connections-per-client",
+      defaultValue =
+          "${env:ECHO_MAX_CONNECTIONS_PER_CLIENT:-" + EchoSettings.DEFAULT_MAX_CONNECTIONS_PER_CLIENT + "}",
+      description =
+          "Connections from one peer address, trusted proxies excepted; over it 503. 0: no limit "
+              + "(env ECHO_MAX_CONNECTIONS_PER_CLIENT, default ${DEFAULT-VALUE}).")
+  int maxConnectionsPerClient;
+
+  @Option(
       names = "--allowed-origins",
       split = ",",
       defaultValue = "${env:ECHO_ALLOWED_ORIGINS:-}",
       description =
           "Browser origins allowed to connect, comma-separated (e.g. https://example.com), or * for any; "
-              + "pages from the same host are always allowed, clients without Origin too "
-              + "(env ECHO_ALLOWED_ORIGINS, default: same host only).")
+              + "pages of the same origin (scheme, host, port) are always allowed, clients without Origin too "
+              + "(env ECHO_ALLOWED_ORIGINS, default: same origin only).")
   List<String> allowedOrigins = new ArrayList<>();
+
+  @Option(
+      names = "--permessage-deflate",
+      defaultValue = "${env:ECHO_PERMESSAGE_DEFLATE:-" + EchoSettings.DEFAULT_PERMESSAGE_DEFLATE + "}",
+      arity = "0..1",
+      description =
+          "Negotiate permessage-deflate compression with clients that offer it; costs about 100 KB of native "
+              + "memory per such connection (env ECHO_PERMESSAGE_DEFLATE, default ${DEFAULT-VALUE}).")
+  boolean permessageDeflate;
+
+  @Option(
+      names = "--trusted-proxies",
+      split = ",",
+      defaultValue = "${env:ECHO_TRUSTED_PROXIES:-" + EchoSettings.DEFAULT_TRUSTED_PROXIES + "}",
+      description =
+          "Peers whose X-Real-IP / X-Real-Port name the client, comma-separated: CIDRs (10.0.0.0/8, ::1/128), "
+              + "addresses, " + TrustedProxies.LOCAL_NETWORKS + " (this host's own networks), or "
+              + TrustedProxies.NONE + "; from other peers the headers are ignored "
+              + "(env ECHO_TRUSTED_PROXIES, default ${DEFAULT-VALUE}).")
+  List<String> trustedProxies = new ArrayList<>();
 
   @Option(
       names = "--log-level",
@@ -109,9 +158,17 @@ public final class ServerOptions {
         throw InvalidOption.of(commandLine, "--allowed-origins", problem);
       }
     }
+    for (String proxy : trustedProxies) {
+      String problem = TrustedProxies.problemWith(proxy);
+      if (problem != null) {
+        throw InvalidOption.of(commandLine, "--trusted-proxies", problem);
+      }
+    }
     try {
       return new EchoSettings(
-          host, port, readLimit, idleTimeout, sendQueue, version, OriginPolicy.of(allowedOrigins));
+          host, port, readLimit, idleTimeout, sendQueue, version, OriginPolicy.of(allowedOrigins),
+          permessageDeflate, TrustedProxies.of(trustedProxies), headerTimeout, maxConnections,
+          maxConnectionsPerClient);
     } catch (EchoSettings.InvalidSetting e) {
       throw InvalidOption.of(commandLine, OPTION_OF_SETTING.getOrDefault(e.setting(), e.setting()), e.problem());
     }

@@ -1,6 +1,7 @@
 package org.example.echo.ws;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,10 +18,17 @@ import org.slf4j.LoggerFactory;
  * <p>Reading is driven by explicit demand, and replies are sent asynchronously, so no thread waits on a client.
  * A client that stops reading would otherwise make us queue replies without bound: at most {@code
  * sendQueueLimit} replies may wait, one more and the client is closed with 1008 and cut off shortly after.
+ *
+ * <p>Reads run on the selector thread, shared by every connection. A client that pipelines many small messages
+ * would keep it for as long as its socket has data, so after {@link #MESSAGES_PER_TURN} messages in a row the
+ * next demand is handed to the thread pool instead of being made at once: the selector goes on to the other
+ * connections (see also InlineReadEndPoint's read budget, which bounds the bytes of one turn).
  */
 public final class EchoEndpoint implements Session.Listener {
 
   static final int SLOW_READER = 1008;
+  /** Messages read in a row before this connection yields the thread that reads it. */
+  static final int MESSAGES_PER_TURN = 64;
   private static final long DISCONNECT_GRACE_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(EchoEndpoint.class);
 
@@ -28,16 +36,20 @@ public final class EchoEndpoint implements Session.Listener {
   private final String remote;
   private final ConnectionGate gate;
   private final Scheduler scheduler;
+  private final Executor executor;
   private final int sendQueueLimit;
   private final AtomicInteger pendingReplies = new AtomicInteger();
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile Session session;
+  private int messagesInARow; // only the one thread that delivers this connection's messages touches it
 
-  EchoEndpoint(long id, String remote, ConnectionGate gate, Scheduler scheduler, int sendQueueLimit) {
+  EchoEndpoint(
+      long id, String remote, ConnectionGate gate, Scheduler scheduler, Executor executor, int sendQueueLimit) {
     this.id = id;
     this.remote = remote;
     this.gate = gate;
     this.scheduler = scheduler;
+    this.executor = executor;
     this.sendQueueLimit = sendQueueLimit;
   }
 
@@ -57,11 +69,11 @@ public final class EchoEndpoint implements Session.Listener {
   @Override
   public void onWebSocketText(String message) {
     if (log.isDebugEnabled()) {
-      log.debug("conn={} remote={} text {}", id, remote, message);
+      log.debug("conn={} remote={} text {}", id, remote, ClientText.quoted(message));
     }
     if (reserveReply()) {
       session.sendText(EchoReply.to(message), Callback.from(this::replySent, this::replyFailed));
-      session.demand();
+      demandNext();
     }
   }
 
@@ -86,7 +98,18 @@ public final class EchoEndpoint implements Session.Listener {
               frameCallback.fail(x);
               replyFailed(x);
             }));
-    session.demand();
+    demandNext();
+  }
+
+  /** Asks for the next message: at once, or after MESSAGES_PER_TURN in a row from another thread (see above). */
+  private void demandNext() {
+    if (++messagesInARow < MESSAGES_PER_TURN) {
+      session.demand();
+      return;
+    }
+    messagesInARow = 0;
+    Session s = session;
+    executor.execute(s::demand);
   }
 
   /** Takes a place in this client's reply queue, or cuts the client off when the queue is full. */
@@ -108,7 +131,7 @@ public final class EchoEndpoint implements Session.Listener {
 
   private void replyFailed(Throwable cause) {
     pendingReplies.decrementAndGet();
-    log.debug("conn={} remote={} reply failed: {}", id, remote, cause.toString());
+    log.debug("conn={} remote={} reply failed: {}", id, remote, ClientText.escaped(cause.toString()));
   }
 
   private void cutOffSlowReader() {
@@ -135,13 +158,13 @@ public final class EchoEndpoint implements Session.Listener {
   @Override
   public void onWebSocketClose(int statusCode, String reason, Callback callback) {
     gate.remove(this);
-    log.info("conn={} remote={} closed code={} reason={}", id, remote, statusCode, reason);
+    log.info("conn={} remote={} closed code={} reason={}", id, remote, statusCode, ClientText.quoted(reason));
     callback.succeed();
   }
 
   @Override
   public void onWebSocketError(Throwable cause) {
     // Protocol violations, bad UTF-8 and oversize messages arrive here before the close; Jetty picks the code.
-    log.info("conn={} remote={} error: {}", id, remote, cause.toString());
+    log.info("conn={} remote={} error: {}", id, remote, ClientText.escaped(cause.toString()));
   }
 }

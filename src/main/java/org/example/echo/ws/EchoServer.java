@@ -1,8 +1,5 @@
 package org.example.echo.ws;
 
-import com.fasterxml.jackson.databind.node.TextNode;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -11,8 +8,6 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.pathmap.RegexPathSpec;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.ManagedSelector;
-import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -43,6 +38,7 @@ public final class EchoServer {
   private final ConnectionGate gate = new ConnectionGate();
   private final Server server;
   private final ServerConnector connector;
+  private final ConnectionLimits limits;
 
   public EchoServer(EchoSettings settings, Supplier<RoleStatus> roleStatus) {
     this.settings = settings;
@@ -53,27 +49,22 @@ public final class EchoServer {
     // No acceptor thread (the selector accepts) and one selector per two cores. WebSocket reads run on the
     // selector itself (InlineReadEndPoint); on 2 cores shared with the load client a second selector lost
     // 15 % of the echo rate (bench: 79–80k vs 66–69k msgs/s).
-    this.connector =
-        new ServerConnector(server, 0, selectors(), new HttpConnectionFactory(http)) {
-          @Override
-          protected SocketChannelEndPoint newEndPoint(
-              SocketChannel channel, ManagedSelector selector, SelectionKey key) {
-            SocketChannelEndPoint endPoint = new InlineReadEndPoint(channel, selector, key, getScheduler());
-            endPoint.setIdleTimeout(getIdleTimeout());
-            return endPoint;
-          }
-        };
+    this.limits = new ConnectionLimits(
+        settings.maxConnections(), settings.maxConnectionsPerClient(), settings.trustedProxies());
+    this.connector = new EchoConnector(server, selectors(), limits, new HttpConnectionFactory(http));
     connector.setHost(settings.host());
     connector.setPort(settings.port());
     connector.setAcceptQueueSize(4096);
     // Plain HTTP and the upgrade request itself; WebSocket connections use --idle-timeout (set below).
     // Never shorter than 10 s, so a short WebSocket idle timeout cannot cut a handshake on a busy machine.
     connector.setIdleTimeout(Math.max(settings.idleTimeout().toMillis(), HTTP_IDLE_TIMEOUT_MIN_MS));
+    connector.addEventListener(new HeaderDeadline(settings.headerTimeout(), connector.getScheduler()));
     server.addConnector(connector);
 
     WebSocketUpgradeHandler websocket = WebSocketUpgradeHandler.from(server, this::configure);
+    WebSocketExtensions.negotiateOnly(server, settings.permessageDeflate());
     websocket.setHandler(HttpRoutes.of(roleStatus, gate::size, settings.version(), Clock.systemUTC()));
-    server.setHandler(websocket);
+    server.setHandler(new UpgradeRequestCheck(websocket));
     server.setStopTimeout(2_000);
   }
 
@@ -108,12 +99,12 @@ public final class EchoServer {
   }
 
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
-    String remote = ClientAddress.of(request);
+    String remote = ClientAddress.of(request, settings.trustedProxies());
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (!settings.origins().allows(origin, request.getHeaders().get(HttpHeader.HOST))) {
       log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)",
-          remote, TextNode.valueOf(origin)); // quoted and escaped: it is client input
-      Responses.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + origin + "\n");
+          remote, ClientText.quoted(origin));
+      Responses.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + ClientText.escaped(origin) + "\n");
       return null;
     }
     if (!gate.isOpen()) {
@@ -124,17 +115,23 @@ public final class EchoServer {
       return null;
     }
     Scheduler scheduler = server.getScheduler();
-    return new EchoEndpoint(gate.nextConnectionId(), remote, gate, scheduler, settings.sendQueueLimit());
+    return new EchoEndpoint(
+        gate.nextConnectionId(), remote, gate, scheduler, server.getThreadPool(), settings.sendQueueLimit());
   }
 
   public void start() throws Exception {
     server.start();
     log.info(
-        "listening on {}:{} (read limit {}, idle timeout {} ms)",
+        "listening on {}:{} (read limit {}, idle timeout {} ms, header timeout {} ms, max connections {}, "
+            + "per client {}, permessage-deflate {})",
         settings.host(),
         port(),
         settings.readLimit() > 0 ? settings.readLimit() + " bytes" : "off",
-        settings.idleTimeout().toMillis());
+        settings.idleTimeout().toMillis(),
+        settings.headerTimeout().toMillis(),
+        limits.max(),
+        settings.maxConnectionsPerClient() > 0 ? settings.maxConnectionsPerClient() : "off",
+        settings.permessageDeflate() ? "on" : "off");
   }
 
   public int port() {

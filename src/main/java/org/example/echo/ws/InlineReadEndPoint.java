@@ -1,5 +1,7 @@
 package org.example.echo.ws;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import org.eclipse.jetty.io.ManagedSelector;
@@ -11,18 +13,31 @@ import org.eclipse.jetty.websocket.core.WebSocketConnection;
 
 /**
  * A socket end point on which a WebSocket connection's reads run on the selector thread instead of being handed
- * to the thread pool.
+ * to the thread pool, each connection at most {@link #READ_BUDGET_BYTES} per turn.
  *
- * <p>Why: Jetty 12.1 registers WebSocket read interest as blocking whatever the container's invocation type
+ * <p>Why inline: Jetty 12.1 registers WebSocket read interest as blocking whatever the container's invocation type
  * (jetty/jetty.project#13377), so every read of every frame cost a thread hand-off: 8 of the server's 20 µs
  * of CPU per echo on two cores (bench.sh). Marking the read callback non-blocking lets the selector run it.
  * That is only safe because {@link EchoEndpoint} never blocks: it replies asynchronously and logs through an
  * appender that drops rather than waits. Plain HTTP (health, demo page, the upgrade request) is unchanged.
+ *
+ * <p>Why a budget: the selector serves every connection from one thread, and Jetty reads a connection for as long
+ * as its socket has data, so one client pipelining flat out kept it forever (another client's handshake took
+ * 4.8 s). Once a turn has read the budget, {@link #fill} answers 0 ("nothing now"): the connection registers read
+ * interest again and the selector serves every other ready connection before this one's next turn. A client
+ * that sends faster than it is served slows itself down, not the others.
  */
 final class InlineReadEndPoint extends SocketChannelEndPoint {
 
+  /**
+   * Bytes read from one WebSocket connection per selector turn: one full input buffer (Jetty's default, 4 KB),
+   * so at most one 4 KB frame, or some 680 of the smallest, before the next connection's turn.
+   */
+  static final int READ_BUDGET_BYTES = 4096;
+
   private Callback lastRead;
   private Callback lastInline;
+  private int readThisTurn; // only touched by the one fill at a time that the connection allows
 
   InlineReadEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
     super(channel, selector, key, scheduler);
@@ -33,17 +48,40 @@ final class InlineReadEndPoint extends SocketChannelEndPoint {
     super.fillInterested(getConnection() instanceof WebSocketConnection ? inline(callback) : callback);
   }
 
+  @Override
+  public int fill(ByteBuffer buffer) throws IOException {
+    if (readThisTurn >= READ_BUDGET_BYTES && getConnection() instanceof WebSocketConnection) {
+      return 0; // yield the selector: the connection asks for read interest again and waits for its next turn
+    }
+    int filled = super.fill(buffer);
+    if (filled > 0) {
+      readThisTurn += filled;
+    }
+    return filled;
+  }
+
+  /** The selector calls this when the socket is readable: a new turn begins. */
+  private void newTurn() {
+    readThisTurn = 0;
+  }
+
   /** The connection registers the same callback each time; wrap it once. Read interest is one at a time. */
   private synchronized Callback inline(Callback read) {
     if (read != lastRead) {
       lastRead = read;
-      lastInline = nonBlocking(read);
+      lastInline = nonBlocking(read, this::newTurn);
     }
     return lastInline;
   }
 
   /** The same callback, declared non-blocking, so the selector thread may complete it itself. */
-  static Callback nonBlocking(Callback read) {
-    return Callback.from(InvocationType.NON_BLOCKING, read::succeeded, read::failed);
+  static Callback nonBlocking(Callback read, Runnable beforeSuccess) {
+    return Callback.from(
+        InvocationType.NON_BLOCKING,
+        () -> {
+          beforeSuccess.run();
+          read.succeeded();
+        },
+        read::failed);
   }
 }

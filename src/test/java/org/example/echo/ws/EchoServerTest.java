@@ -284,8 +284,9 @@ class EchoServerTest {
     assertThat(logs.list)
         .extracting(ILoggingEvent::getFormattedMessage)
         .anyMatch(m -> m.contains("origin \"http://evil.example\" is not allowed"));
-    // Same host (any port), and clients that send no Origin at all, are served.
-    EchoClient sameHost = EchoClient.connect(client, uri(server), Map.of("Origin", "http://127.0.0.1:9999"));
+    // The same origin (scheme, host and port of the Host header), and clients that send no Origin, are served.
+    EchoClient sameHost =
+        EchoClient.connect(client, uri(server), Map.of("Origin", "http://127.0.0.1:" + server.port()));
     assertThat(sameHost.echo("same host", WAIT)).isEqualTo(EchoReply.to("same host"));
     assertStillServes(server);
   }
@@ -313,8 +314,9 @@ class EchoServerTest {
             () ->
                 assertThat(logs.list)
                     .extracting(ILoggingEvent::getFormattedMessage)
-                    .anyMatch(m -> m.matches("conn=\\d+ remote=203\\.0\\.113\\.9:40123 open"))
-                    .anyMatch(m -> m.matches("conn=\\d+ remote=203\\.0\\.113\\.9:40123 closed code=1000 .*")));
+                    .anyMatch(m -> m.matches("conn=\\d+ remote=203\\.0\\.113\\.9:40123 via=127\\.0\\.0\\.1:\\d+ open"))
+                    .anyMatch(m -> m.matches(
+                        "conn=\\d+ remote=203\\.0\\.113\\.9:40123 via=127\\.0\\.0\\.1:\\d+ closed code=1000 .*")));
   }
 
   private static ListAppender<ILoggingEvent> captureLogs(Class<?> source) {

@@ -17,14 +17,14 @@ class InlineReadEndPointTest {
   @Test
   void theWrappedReadIsNonBlockingWhereJettysIsBlocking() {
     assertThat(read.getInvocationType()).isEqualTo(InvocationType.BLOCKING);
-    assertThat(InlineReadEndPoint.nonBlocking(read).getInvocationType()).isEqualTo(InvocationType.NON_BLOCKING);
+    assertThat(InlineReadEndPoint.nonBlocking(read, () -> {}).getInvocationType()).isEqualTo(InvocationType.NON_BLOCKING);
   }
 
   @Test
   void successAndFailureReachTheConnectionsOwnCallback() {
-    Callback inline = InlineReadEndPoint.nonBlocking(read);
+    Callback inline = InlineReadEndPoint.nonBlocking(read, () -> calls.add("new turn"));
     inline.succeeded();
     inline.failed(new IOException("reset"));
-    assertThat(calls).containsExactly("succeeded", "failed reset");
+    assertThat(calls).containsExactly("new turn", "succeeded", "failed reset");
   }
 }

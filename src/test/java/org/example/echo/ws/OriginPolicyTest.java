@@ -15,10 +15,29 @@ class OriginPolicyTest {
   }
 
   @Test
-  void sameHostIsAllowedOnAnyPort() {
-    assertThat(sameHost.allows("http://example.com", "example.com:8080")).isTrue();
+  void theSameSchemeHostAndPortIsAllowed() {
+    assertThat(sameHost.allows("http://example.com:8080", "example.com:8080")).isTrue();
+    assertThat(sameHost.allows("http://example.com", "example.com")).isTrue();
     assertThat(sameHost.allows("https://Example.COM:443", "example.com")).isTrue();
-    assertThat(sameHost.allows("http://[::1]:3000", "[::1]:8080")).isTrue();
+    assertThat(sameHost.allows("https://example.com", "example.com:443")).isTrue();
+    assertThat(sameHost.allows("http://[::1]:3000", "[::1]:3000")).isTrue();
+  }
+
+  @Test
+  void anotherPortIsAnotherOrigin() {
+    assertThat(sameHost.allows("http://example.com", "example.com:8080")).isFalse();
+    assertThat(sameHost.allows("http://example.com:9999", "example.com:8080")).isFalse();
+    assertThat(sameHost.allows("https://example.com", "example.com:80")).isFalse();
+    assertThat(sameHost.allows("http://[::1]:3000", "[::1]:8080")).isFalse();
+  }
+
+  @Test
+  void whatIsNoWebOriginIsRefusedEvenOnTheSameHost() {
+    assertThat(sameHost.allows("foo://127.0.0.1:8080", "127.0.0.1:8080")).isFalse();
+    assertThat(sameHost.allows("//127.0.0.1:8080", "127.0.0.1:8080")).isFalse();
+    assertThat(sameHost.allows("http://evil.com@127.0.0.1:8080", "127.0.0.1:8080")).isFalse();
+    assertThat(sameHost.allows("http://127.0.0.1:8080/page", "127.0.0.1:8080")).isFalse();
+    assertThat(sameHost.allows("http://127.0.0.1:8080?x", "127.0.0.1:8080")).isFalse();
   }
 
   @Test
@@ -32,6 +51,8 @@ class OriginPolicyTest {
   @Test
   void listedOriginsAreAllowedExactly() {
     OriginPolicy listed = OriginPolicy.of(List.of(" https://app.example ", "http://localhost:3000/"));
+    assertThat(listed.allows("https://app.example:443", "api.example")).isTrue();
+    assertThat(listed.allows("https://user@app.example", "api.example")).isFalse();
     assertThat(listed.allows("https://app.example", "api.example")).isTrue();
     assertThat(listed.allows("http://localhost:3000", "api.example")).isTrue();
     assertThat(listed.allows("http://app.example", "api.example")).isFalse();
@@ -49,5 +70,7 @@ class OriginPolicyTest {
     assertThat(OriginPolicy.problemWith("*")).isNull();
     assertThat(OriginPolicy.problemWith("example.com")).contains("not an origin");
     assertThat(OriginPolicy.problemWith("https://example.com/path")).contains("not an origin");
+    assertThat(OriginPolicy.problemWith("ftp://example.com")).contains("not an origin");
+    assertThat(OriginPolicy.problemWith("https://user@example.com")).contains("not an origin");
   }
 }

@@ -31,6 +31,11 @@ public final class WebSocketUpgrade {
    * port. No Origin header: these clients are not browsers.
    */
   public static byte[] request(URI uri, String key) {
+    return request(uri, key, "");
+  }
+
+  /** Like {@link #request(URI, String)}, with more header lines, each ending in CRLF (tests of odd clients). */
+  public static byte[] request(URI uri, String key, String extraHeaders) {
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     if (uri.getRawQuery() != null) {
       path += "?" + uri.getRawQuery();
@@ -42,6 +47,7 @@ public final class WebSocketUpgrade {
             + "Connection: Upgrade\r\n"
             + "Sec-WebSocket-Key: " + key + "\r\n"
             + "Sec-WebSocket-Version: 13\r\n"
+            + extraHeaders
             + "\r\n")
         .getBytes(StandardCharsets.US_ASCII);
   }

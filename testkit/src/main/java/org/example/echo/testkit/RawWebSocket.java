@@ -28,6 +28,7 @@ public final class RawWebSocket implements AutoCloseable {
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
+  private String handshakeResponse = "";
 
   private RawWebSocket(Socket socket) throws IOException {
     this.socket = socket;
@@ -37,6 +38,11 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Connects and upgrades; {@code receiveBuffer} > 0 shrinks the socket's receive buffer (slow reader). */
   public static RawWebSocket connect(int port, int receiveBuffer) throws IOException {
+    return connect(port, receiveBuffer, "");
+  }
+
+  /** Like {@link #connect(int, int)}, with more request header lines, each ending in CRLF. */
+  public static RawWebSocket connect(int port, int receiveBuffer, String extraHeaders) throws IOException {
     Socket socket = new Socket();
     if (receiveBuffer > 0) {
       socket.setReceiveBufferSize(receiveBuffer);
@@ -44,18 +50,30 @@ public final class RawWebSocket implements AutoCloseable {
     socket.setSoTimeout(10_000);
     socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
     RawWebSocket ws = new RawWebSocket(socket);
-    ws.handshake(port);
+    try {
+      ws.handshake(port, extraHeaders);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
     return ws;
   }
 
-  private void handshake(int port) throws IOException {
+  private void handshake(int port, String extraHeaders) throws IOException {
     String key = WebSocketUpgrade.newKey();
-    out.write(WebSocketUpgrade.request(URI.create("ws://127.0.0.1:" + port + "/"), key));
+    out.write(WebSocketUpgrade.request(URI.create("ws://127.0.0.1:" + port + "/"), key, extraHeaders));
     out.flush();
-    Optional<String> refused = WebSocketUpgrade.whyNotAccepted(readHttpHead(in), key);
+    String head = readHttpHead(in);
+    handshakeResponse = head;
+    Optional<String> refused = WebSocketUpgrade.whyNotAccepted(head, key);
     if (refused.isPresent()) {
       throw new IOException(refused.get());
     }
+  }
+
+  /** The server's 101 response: status line and headers. */
+  public String handshakeResponse() {
+    return handshakeResponse;
   }
 
   public static String readHttpHead(InputStream in) throws IOException {
@@ -104,6 +122,37 @@ public final class RawWebSocket implements AutoCloseable {
   public void sendRaw(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
+  }
+
+  /** Reads whatever bytes have arrived (at least one, blocking up to the socket timeout); -1 at the end. */
+  public int readRaw(byte[] into) throws IOException {
+    return in.read(into);
+  }
+
+  /** A masked frame as bytes, for sending the same frame many times without building it each time. */
+  public static byte[] encodeFrame(int opcode, byte[] payload) {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+    frame.write(0x80 | opcode);
+    int len = payload.length;
+    if (len < 126) {
+      frame.write(0x80 | len);
+    } else if (len < 65_536) {
+      frame.write(0x80 | 126);
+      frame.write(len >>> 8);
+      frame.write(len);
+    } else {
+      frame.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame.write((int) ((long) len >>> shift));
+      }
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    frame.write(mask, 0, 4);
+    for (int i = 0; i < len; i++) {
+      frame.write(payload[i] ^ mask[i % 4]);
+    }
+    return frame.toByteArray();
   }
 
   /** One frame from the server; the array is never shared, so record equality does not matter here. */

@@ -1,0 +1,101 @@
+package org.example.echo.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.example.echo.testkit.RawWebSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Over a connection limit a new connection gets a one-line 503 at once; established clients keep working. */
+class ConnectionLimitsTest {
+
+  private static final String UPGRADE = String.join("\r\n", "GET / HTTP/1.1", "Host: 127.0.0.1",
+      "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+      "Sec-WebSocket-Version: 13", "", "");
+
+  @RegisterExtension final RunningServers servers = new RunningServers();
+  private final List<Socket> held = new ArrayList<>();
+
+  @AfterEach
+  void closeHeld() throws IOException {
+    for (Socket s : held) {
+      s.close();
+    }
+  }
+
+  /** Connections that sent nothing yet, as a slowloris attack holds them. */
+  private void hold(int port, int count) throws IOException {
+    for (int i = 0; i < count; i++) {
+      Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+      held.add(s);
+    }
+  }
+
+  private static String answerToUpgrade(int port) throws IOException {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      s.setSoTimeout(5_000);
+      s.getOutputStream().write(UPGRADE.getBytes(StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void overTheInstanceLimitANewConnectionGets503NamingTheOption() throws Exception {
+    EchoServer server = servers.serving(new LoopbackSettings().maxConnections(4).build());
+    RawWebSocket established = RawWebSocket.connect(server.port(), 0);
+    hold(server.port(), 3);
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.endPoints().size() == 4);
+
+    long start = System.nanoTime();
+    String answer = answerToUpgrade(server.port());
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused at once").isLessThan(Duration.ofSeconds(1));
+    assertThat(answer).startsWith("HTTP/1.1 503")
+        .endsWith("too many connections: this instance holds its limit of 4 (--max-connections)\n");
+    assertEchoes(established);
+
+    held.remove(0).close();
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.endPoints().size() == 3);
+    try (RawWebSocket next = RawWebSocket.connect(server.port(), 0)) {
+      assertEchoes(next);
+    }
+    established.close();
+  }
+
+  @Test
+  void overThePerClientLimitANewConnectionFromThatAddressGets503() throws Exception {
+    EchoServer server = servers.serving(
+        new LoopbackSettings().trustedProxies("none").maxConnectionsPerClient(3).build());
+    RawWebSocket established = RawWebSocket.connect(server.port(), 0);
+    hold(server.port(), 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.endPoints().size() == 3);
+
+    assertThat(answerToUpgrade(server.port())).startsWith("HTTP/1.1 503")
+        .endsWith("too many connections from 127.0.0.1: at most 3 per client address "
+            + "(--max-connections-per-client)\n");
+    assertEchoes(established);
+    established.close();
+  }
+
+  @Test
+  void aTrustedProxyIsNotLimitedPerAddress() throws Exception {
+    EchoServer server = servers.serving(new LoopbackSettings().maxConnectionsPerClient(2).build());
+    hold(server.port(), 4);
+    try (RawWebSocket fifth = RawWebSocket.connect(server.port(), 0)) {
+      assertEchoes(fifth);
+    }
+  }
+
+  private static void assertEchoes(RawWebSocket ws) throws IOException {
+    ws.sendFrame(RawWebSocket.TEXT, "ok".getBytes(StandardCharsets.UTF_8), true);
+    assertThat(ws.readFrame().text()).isEqualTo("echo: ok");
+  }
+}
