@@ -9,6 +9,7 @@ import org.example.echo.core.LeaderLock;
 import org.example.echo.core.RoleStatus;
 import org.example.echo.core.TrafficGate;
 import org.example.echo.leadership.AlwaysLeader;
+import org.example.echo.metrics.ServiceMetrics;
 import org.example.echo.process.TerminationSignals;
 import org.example.echo.ws.EchoServer;
 import org.example.echo.ws.EchoSettings;
@@ -45,19 +46,27 @@ public final class EchoService {
 
   /** {@code drainTime}: how long to answer 503 after leaving the lock service, before the port closes. */
   public EchoService(EchoSettings settings, LockFactory locks, Duration drainTime) {
-    this.server = new EchoServer(settings, role::get);
+    this(settings, locks, drainTime, new ServiceMetrics());
+  }
+
+  /** {@code metrics}: what the parts record into and {@code /metrics} shows. */
+  public EchoService(EchoSettings settings, LockFactory locks, Duration drainTime, ServiceMetrics metrics) {
+    this.server = new EchoServer(settings, role::get, metrics);
     this.locks = locks;
     this.drainTime = drainTime;
+    metrics.watchRole(role);
   }
 
   /** {@code --standalone}: always the leader, and no proxy follows a lock holder, so no drain. */
   public static EchoService standalone(EchoSettings settings) {
-    return new EchoService(settings, (gate, role, port) -> new AlwaysLeader(gate, role), Duration.ZERO);
+    return new EchoService(
+        settings, (gate, role, port) -> new AlwaysLeader(gate, role), Duration.ZERO, ServiceMetrics.forProcess());
   }
 
   /** The default mode: serves only while it holds the Consul lock. */
   public static EchoService consul(EchoSettings settings, ConsulOptions consul) {
-    return new EchoService(settings, new ConsulLocks(consul), consul.drainTime());
+    ServiceMetrics metrics = ServiceMetrics.forProcess();
+    return new EchoService(settings, new ConsulLocks(consul, metrics), consul.drainTime(), metrics);
   }
 
   /** Serves until SIGTERM or SIGINT, then stops in order; returns the exit status. */

@@ -8,6 +8,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.example.echo.common.EchoReply;
+import org.example.echo.metrics.WebSocketMetrics;
+import org.example.echo.metrics.WebSocketMetrics.Kind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +31,19 @@ public final class EchoEndpoint implements Session.Listener {
   private final ConnectionGate gate;
   private final Scheduler scheduler;
   private final int sendQueueLimit;
+  private final WebSocketMetrics metrics;
   private final AtomicInteger pendingReplies = new AtomicInteger();
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile Session session;
 
-  EchoEndpoint(long id, String remote, ConnectionGate gate, Scheduler scheduler, int sendQueueLimit) {
+  EchoEndpoint(
+      long id, String remote, ConnectionGate gate, Scheduler scheduler, int sendQueueLimit, WebSocketMetrics metrics) {
     this.id = id;
     this.remote = remote;
     this.gate = gate;
     this.scheduler = scheduler;
     this.sendQueueLimit = sendQueueLimit;
+    this.metrics = metrics;
   }
 
   long id() {
@@ -49,6 +54,7 @@ public final class EchoEndpoint implements Session.Listener {
   public void onWebSocketOpen(Session s) {
     this.session = s;
     log.info("conn={} remote={} open", id, remote);
+    metrics.opened();
     if (gate.add(this)) {
       s.demand();
     }
@@ -59,8 +65,11 @@ public final class EchoEndpoint implements Session.Listener {
     if (log.isDebugEnabled()) {
       log.debug("conn={} remote={} text {}", id, remote, message);
     }
+    metrics.received(Kind.TEXT, Utf8.length(message));
     if (reserveReply()) {
-      session.sendText(EchoReply.to(message), Callback.from(this::replySent, this::replyFailed));
+      String reply = EchoReply.to(message);
+      long replyBytes = Utf8.length(reply);
+      session.sendText(reply, Callback.from(() -> replySent(Kind.TEXT, replyBytes), this::replyFailed));
       session.demand();
     }
   }
@@ -70,6 +79,8 @@ public final class EchoEndpoint implements Session.Listener {
     if (log.isDebugEnabled()) {
       log.debug("conn={} remote={} binary {} bytes", id, remote, payload.remaining());
     }
+    long bytes = payload.remaining();
+    metrics.received(Kind.BINARY, bytes);
     if (!reserveReply()) {
       frameCallback.succeed();
       return;
@@ -80,7 +91,7 @@ public final class EchoEndpoint implements Session.Listener {
         Callback.from(
             () -> {
               frameCallback.succeed();
-              replySent();
+              replySent(Kind.BINARY, bytes);
             },
             x -> {
               frameCallback.fail(x);
@@ -102,8 +113,9 @@ public final class EchoEndpoint implements Session.Listener {
     return true;
   }
 
-  private void replySent() {
+  private void replySent(Kind kind, long bytes) {
     pendingReplies.decrementAndGet();
+    metrics.sent(kind, bytes);
   }
 
   private void replyFailed(Throwable cause) {
@@ -118,6 +130,7 @@ public final class EchoEndpoint implements Session.Listener {
         remote,
         pendingReplies.get(),
         sendQueueLimit);
+    metrics.slowReaderCutOff();
     close(SLOW_READER, "client too slow: reply queue full");
     // The close frame queues behind the unread replies; do not wait for a client that does not read.
     Session s = session;
@@ -136,6 +149,7 @@ public final class EchoEndpoint implements Session.Listener {
   public void onWebSocketClose(int statusCode, String reason, Callback callback) {
     gate.remove(this);
     log.info("conn={} remote={} closed code={} reason={}", id, remote, statusCode, reason);
+    metrics.closed(statusCode);
     callback.succeed();
   }
 

@@ -27,6 +27,9 @@ import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.example.echo.core.RoleStatus;
 import org.example.echo.core.TrafficGate;
+import org.example.echo.metrics.ServiceMetrics;
+import org.example.echo.metrics.WebSocketMetrics;
+import org.example.echo.metrics.WebSocketMetrics.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +46,17 @@ public final class EchoServer {
   private final ConnectionGate gate = new ConnectionGate();
   private final Server server;
   private final ServerConnector connector;
+  private final WebSocketMetrics metrics;
 
+  /** With metrics of its own (tests). */
   public EchoServer(EchoSettings settings, Supplier<RoleStatus> roleStatus) {
+    this(settings, roleStatus, new ServiceMetrics());
+  }
+
+  /** Records into {@code metrics} and serves them on {@code /metrics}. */
+  public EchoServer(EchoSettings settings, Supplier<RoleStatus> roleStatus, ServiceMetrics metrics) {
     this.settings = settings;
+    this.metrics = metrics.websocket();
     this.server = new Server(threadPool());
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
@@ -70,9 +81,12 @@ public final class EchoServer {
     // Never shorter than 10 s, so a short WebSocket idle timeout cannot cut a handshake on a busy machine.
     connector.setIdleTimeout(Math.max(settings.idleTimeout().toMillis(), HTTP_IDLE_TIMEOUT_MIN_MS));
     server.addConnector(connector);
+    metrics.bindJetty(server, server.getThreadPool());
+    this.metrics.openConnections(gate::size);
 
     WebSocketUpgradeHandler websocket = WebSocketUpgradeHandler.from(server, this::configure);
-    websocket.setHandler(HttpRoutes.of(roleStatus, gate::size, settings.version(), Clock.systemUTC()));
+    websocket.setHandler(
+        HttpRoutes.of(roleStatus, gate::size, settings.version(), Clock.systemUTC(), metrics::scrape));
     server.setHandler(websocket);
     server.setStopTimeout(2_000);
   }
@@ -112,18 +126,20 @@ public final class EchoServer {
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (!settings.origins().allows(origin, request.getHeaders().get(HttpHeader.HOST))) {
       log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote, TextNode.valueOf(origin));
+      metrics.upgradeRefused(Refusal.ORIGIN);
       Responses.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + origin + "\n");
       return null;
     }
     if (!gate.isOpen()) {
       log.info("remote={} upgrade refused: not serving (standby)", remote);
+      metrics.upgradeRefused(Refusal.STANDBY);
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
       Responses.text(
           response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "not serving: this instance is a standby\n");
       return null;
     }
     Scheduler scheduler = server.getScheduler();
-    return new EchoEndpoint(gate.nextConnectionId(), remote, gate, scheduler, settings.sendQueueLimit());
+    return new EchoEndpoint(gate.nextConnectionId(), remote, gate, scheduler, settings.sendQueueLimit(), metrics);
   }
 
   public void start() throws Exception {

@@ -13,17 +13,19 @@ import org.eclipse.jetty.util.Callback;
 import org.example.echo.core.RoleStatus;
 
 /**
- * Plain HTTP, everything that is not a WebSocket upgrade of {@code /}: health, the demo page, and a short 404
+ * Plain HTTP, everything that is not a WebSocket upgrade of {@code /}: health, metrics, the demo page, and a short 404
  * for any other path. Every answer is small, immediate and never a 500 for a client's mistake.
  */
 final class HttpRoutes {
 
   private HttpRoutes() {}
 
-  static Handler of(Supplier<RoleStatus> roleStatus, IntSupplier openConnections, String version, Clock clock) {
+  static Handler of(Supplier<RoleStatus> roleStatus, IntSupplier openConnections, String version, Clock clock,
+      Supplier<String> metrics) {
     PathMappingsHandler routes = new PathMappingsHandler();
     routes.addMapping(
         new ServletPathSpec(HealthHandler.PATH), new HealthHandler(roleStatus, openConnections, version, clock));
+    routes.addMapping(new ServletPathSpec(MetricsHandler.PATH), new MetricsHandler(metrics));
     routes.addMapping(new ServletPathSpec(""), new DemoPage()); // "" is the root, exactly "/"
     routes.addMapping(new ServletPathSpec("/"), new NotFound()); // the default: whatever matched nothing else
     return routes;
