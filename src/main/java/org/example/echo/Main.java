@@ -58,7 +58,7 @@ public final class Main implements Callable<Integer> {
     BuildInfo build = BuildInfo.load();
     EchoSettings settings = options.toSettings(spec.commandLine(), build.version());
     consul.validate(spec.commandLine());
-    LoggingSetup.apply(options.logLevel(), options.logDir());
+    LoggingSetup.apply(options.logLevel(), options.logDir(), options.logFormat());
     Logger log = LoggerFactory.getLogger(Main.class);
     log.info("starting {}", build.describeLine());
     EchoService service =

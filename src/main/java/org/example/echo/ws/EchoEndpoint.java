@@ -12,6 +12,8 @@ import org.example.echo.metrics.WebSocketMetrics;
 import org.example.echo.metrics.WebSocketMetrics.Kind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One echo connection. Text comes back as {@link EchoReply#to}, binary comes back unchanged.
@@ -53,7 +55,7 @@ public final class EchoEndpoint implements Session.Listener {
   @Override
   public void onWebSocketOpen(Session s) {
     this.session = s;
-    log.info("conn={} remote={} open", id, remote);
+    logAt(Level.INFO).log("conn={} remote={} open", id, remote);
     metrics.opened();
     if (gate.add(this)) {
       s.demand();
@@ -63,7 +65,7 @@ public final class EchoEndpoint implements Session.Listener {
   @Override
   public void onWebSocketText(String message) {
     if (log.isDebugEnabled()) {
-      log.debug("conn={} remote={} text {}", id, remote, message);
+      logAt(Level.DEBUG).log("conn={} remote={} text {}", id, remote, message);
     }
     metrics.received(Kind.TEXT, Utf8.length(message));
     if (reserveReply()) {
@@ -77,7 +79,7 @@ public final class EchoEndpoint implements Session.Listener {
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback frameCallback) {
     if (log.isDebugEnabled()) {
-      log.debug("conn={} remote={} binary {} bytes", id, remote, payload.remaining());
+      logAt(Level.DEBUG).log("conn={} remote={} binary {} bytes", id, remote, payload.remaining());
     }
     long bytes = payload.remaining();
     metrics.received(Kind.BINARY, bytes);
@@ -120,11 +122,11 @@ public final class EchoEndpoint implements Session.Listener {
 
   private void replyFailed(Throwable cause) {
     pendingReplies.decrementAndGet();
-    log.debug("conn={} remote={} reply failed: {}", id, remote, cause.toString());
+    logAt(Level.DEBUG).log("conn={} remote={} reply failed: {}", id, remote, cause.toString());
   }
 
   private void cutOffSlowReader() {
-    log.warn(
+    logAt(Level.WARN).log(
         "conn={} remote={} closing slow reader: {} replies waiting to be written (limit {})",
         id,
         remote,
@@ -148,7 +150,8 @@ public final class EchoEndpoint implements Session.Listener {
   @Override
   public void onWebSocketClose(int statusCode, String reason, Callback callback) {
     gate.remove(this);
-    log.info("conn={} remote={} closed code={} reason={}", id, remote, statusCode, reason);
+    logAt(Level.INFO).addKeyValue("code", statusCode)
+        .log("conn={} remote={} closed code={} reason={}", id, remote, statusCode, reason);
     metrics.closed(statusCode);
     callback.succeed();
   }
@@ -156,6 +159,11 @@ public final class EchoEndpoint implements Session.Listener {
   @Override
   public void onWebSocketError(Throwable cause) {
     // Protocol violations, bad UTF-8 and oversize messages arrive here before the close; Jetty picks the code.
-    log.info("conn={} remote={} error: {}", id, remote, cause.toString());
+    logAt(Level.INFO).log("conn={} remote={} error: {}", id, remote, cause.toString());
+  }
+
+  /** A line about this connection: its id and address also as key-value pairs, fields of a JSON log line. */
+  private LoggingEventBuilder logAt(Level level) {
+    return log.atLevel(level).addKeyValue("conn", id).addKeyValue("remote", remote);
   }
 }

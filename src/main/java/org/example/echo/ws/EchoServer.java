@@ -125,13 +125,14 @@ public final class EchoServer {
     String remote = ClientAddress.of(request);
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (!settings.origins().allows(origin, request.getHeaders().get(HttpHeader.HOST))) {
-      log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote, TextNode.valueOf(origin));
+      log.atWarn().addKeyValue("remote", remote).addKeyValue("origin", origin)
+          .log("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote, TextNode.valueOf(origin));
       metrics.upgradeRefused(Refusal.ORIGIN);
       Responses.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + origin + "\n");
       return null;
     }
     if (!gate.isOpen()) {
-      log.info("remote={} upgrade refused: not serving (standby)", remote);
+      log.atInfo().addKeyValue("remote", remote).log("remote={} upgrade refused: not serving (standby)", remote);
       metrics.upgradeRefused(Refusal.STANDBY);
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
       Responses.text(
