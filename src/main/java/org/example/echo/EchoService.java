@@ -3,8 +3,11 @@ package org.example.echo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
+import org.example.echo.cluster.ClusterView;
 import org.example.echo.config.ConsulOptions;
+import org.example.echo.consul.ConsulInstanceDirectory;
 import org.example.echo.core.CurrentRole;
+import org.example.echo.core.InstanceDirectory;
 import org.example.echo.core.LeaderLock;
 import org.example.echo.core.RoleStatus;
 import org.example.echo.core.TrafficGate;
@@ -46,12 +49,13 @@ public final class EchoService {
 
   /** {@code drainTime}: how long to answer 503 after leaving the lock service, before the port closes. */
   public EchoService(EchoSettings settings, LockFactory locks, Duration drainTime) {
-    this(settings, locks, drainTime, new ServiceMetrics());
+    this(settings, locks, drainTime, new ServiceMetrics(), ClusterView.of("echo", InstanceDirectory.none()));
   }
 
-  /** {@code metrics}: what the parts record into and {@code /metrics} shows. */
-  public EchoService(EchoSettings settings, LockFactory locks, Duration drainTime, ServiceMetrics metrics) {
-    this.server = new EchoServer(settings, role::get, metrics);
+  /** {@code metrics}: what the parts record into and {@code /metrics} shows; {@code cluster}: {@code /cluster}. */
+  public EchoService(
+      EchoSettings settings, LockFactory locks, Duration drainTime, ServiceMetrics metrics, ClusterView cluster) {
+    this.server = new EchoServer(settings, role::get, metrics, cluster);
     this.locks = locks;
     this.drainTime = drainTime;
     metrics.watchRole(role);
@@ -59,14 +63,17 @@ public final class EchoService {
 
   /** {@code --standalone}: always the leader, and no proxy follows a lock holder, so no drain. */
   public static EchoService standalone(EchoSettings settings) {
-    return new EchoService(
-        settings, (gate, role, port) -> new AlwaysLeader(gate, role), Duration.ZERO, ServiceMetrics.forProcess());
+    return new EchoService(settings, (gate, role, port) -> new AlwaysLeader(gate, role), Duration.ZERO,
+        ServiceMetrics.forProcess(), ClusterView.of("standalone", InstanceDirectory.none()));
   }
 
   /** The default mode: serves only while it holds the Consul lock. */
   public static EchoService consul(EchoSettings settings, ConsulOptions consul) {
     ServiceMetrics metrics = ServiceMetrics.forProcess();
-    return new EchoService(settings, new ConsulLocks(consul, metrics), consul.drainTime(), metrics);
+    InstanceDirectory directory = metrics.timeConsulCalls(InstanceDirectory.class,
+        ConsulInstanceDirectory.connect(consul.consulUri(), consul.aclToken(), consul.serviceName()));
+    return new EchoService(settings, new ConsulLocks(consul, metrics), consul.drainTime(), metrics,
+        ClusterView.of(consul.serviceName(), directory));
   }
 
   /** Serves until SIGTERM or SIGINT, then stops in order; returns the exit status. */

@@ -25,6 +25,8 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.example.echo.cluster.ClusterView;
+import org.example.echo.core.InstanceDirectory;
 import org.example.echo.core.RoleStatus;
 import org.example.echo.core.TrafficGate;
 import org.example.echo.metrics.ServiceMetrics;
@@ -34,7 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The WebSocket echo transport on Jetty 12: echo at {@code /}, health at {@code /healthz}. It serves echo
+ * The WebSocket echo transport on Jetty 12: echo at {@code /}, health at {@code /healthz}, metrics at {@code
+ * /metrics}, the cluster at {@code /cluster}. It serves echo
  * traffic only while its {@link #gate()} is open; a closed gate answers upgrades with 503.
  */
 public final class EchoServer {
@@ -48,13 +51,14 @@ public final class EchoServer {
   private final ServerConnector connector;
   private final WebSocketMetrics metrics;
 
-  /** With metrics of its own (tests). */
+  /** With metrics of its own and no other instances (tests). */
   public EchoServer(EchoSettings settings, Supplier<RoleStatus> roleStatus) {
-    this(settings, roleStatus, new ServiceMetrics());
+    this(settings, roleStatus, new ServiceMetrics(), ClusterView.of("echo", InstanceDirectory.none()));
   }
 
-  /** Records into {@code metrics} and serves them on {@code /metrics}. */
-  public EchoServer(EchoSettings settings, Supplier<RoleStatus> roleStatus, ServiceMetrics metrics) {
+  /** Records into {@code metrics} and serves them on {@code /metrics}; {@code /cluster} shows {@code cluster}. */
+  public EchoServer(
+      EchoSettings settings, Supplier<RoleStatus> roleStatus, ServiceMetrics metrics, ClusterView cluster) {
     this.settings = settings;
     this.metrics = metrics.websocket();
     this.server = new Server(threadPool());
@@ -86,7 +90,7 @@ public final class EchoServer {
 
     WebSocketUpgradeHandler websocket = WebSocketUpgradeHandler.from(server, this::configure);
     websocket.setHandler(
-        HttpRoutes.of(roleStatus, gate::size, settings.version(), Clock.systemUTC(), metrics::scrape));
+        HttpRoutes.of(roleStatus, gate::size, settings.version(), Clock.systemUTC(), metrics::scrape, cluster));
     server.setHandler(websocket);
     server.setStopTimeout(2_000);
   }

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.example.echo.common.EchoReply;
+import org.example.echo.cluster.ClusterView;
+import org.example.echo.core.InstanceDirectory;
 import org.example.echo.core.RoleStatus;
 import org.example.echo.metrics.ServiceMetrics;
 import org.example.echo.testkit.EchoClient;
@@ -56,7 +58,8 @@ class TransportMetricsTest {
   }
 
   private EchoServer start(EchoSettings settings, boolean serving) throws Exception {
-    server = new EchoServer(settings, () -> RoleStatus.standalone(Instant.EPOCH), new ServiceMetrics());
+    server = new EchoServer(settings, () -> RoleStatus.standalone(Instant.EPOCH), new ServiceMetrics(),
+        ClusterView.of("echo", InstanceDirectory.none()));
     server.start();
     if (serving) {
       server.gate().open();
