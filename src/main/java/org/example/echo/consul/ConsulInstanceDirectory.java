@@ -55,6 +55,8 @@ public final class ConsulInstanceDirectory implements InstanceDirectory, AutoClo
       all = consul.healthClient().getAllServiceInstances(serviceName).getResponse();
     } catch (ConsulException e) {
       throw new Unavailable("Consul did not list " + serviceName + ": " + oneLine(e.getMessage()), e);
+    } catch (RuntimeException e) { // an answer consul-client cannot read
+      throw new Unavailable("Consul's list of " + serviceName + " could not be read: " + oneLine(e.getMessage()), e);
     }
     return all.stream().map(ConsulInstanceDirectory::instance)
         .sorted(Comparator.comparing(RegisteredInstance::address).thenComparing(RegisteredInstance::id))

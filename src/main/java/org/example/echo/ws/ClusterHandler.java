@@ -43,10 +43,16 @@ final class ClusterHandler extends Handler.Abstract.NonBlocking {
       } else {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         Responses.text(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
-            "cluster view unavailable: " + cause.getMessage() + "\n");
+            "cluster view unavailable: " + oneLine(String.valueOf(cause.getMessage())) + "\n");
       }
     });
     return true;
+  }
+
+  /** Whatever failed, the client gets one short line. */
+  static String oneLine(String message) {
+    String flat = message.replaceAll("\\s+", " ").trim();
+    return flat.length() > 300 ? flat.substring(0, 300) + "…" : flat;
   }
 
   private static String json(ClusterReport report) {

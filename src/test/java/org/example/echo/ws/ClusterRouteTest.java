@@ -113,6 +113,14 @@ class ClusterRouteTest {
   }
 
   @Test
+  void anyFailureIsStillOneLine() throws Exception {
+    EchoServer server = server("leader", ClusterView.of("echo", () -> {
+      throw new IllegalStateException("first line\n\tsecond line");
+    }));
+    assertThat(get(server, "GET").body()).isEqualTo("cluster view unavailable: first line second line\n");
+  }
+
+  @Test
   void standaloneListsNobody() throws Exception {
     EchoServer server = server("standalone", ClusterView.of("standalone", InstanceDirectory.none()));
     assertThat(JSON.readTree(get(server, "GET").body()).get("instances")).isEmpty();
