@@ -123,6 +123,7 @@ class PrometheusE2E {
     await("the promotion counted").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
         .until(() -> prometheus.scalar(promotions).orElseThrow() == before + 1);
     assertThat(leaderSeries()).containsExactly(instance(standby));
+    assertThat(prometheus.alertState("EchoMoreThanOneLeader")).isEqualTo("inactive");
     System.out.printf("MEASURED prometheus failover: echo_leader==1 on %s only, %d ms after killing %s; "
         + "%s's transitions to leader %.0f -> %.0f%n", standby, seenMs, leader, standby, before, before + 1);
   }
