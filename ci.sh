@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs ./build.sh && ./test-integration.sh inside a build container (${MAVEN_IMAGE} plus a Docker client and
-# docker-compose, docker/Dockerfile.ci) that uses this host's Docker daemon, like the Go original's ./ci.
+# Compose v2, docker/Dockerfile.ci) that uses this host's Docker daemon, like the Go original's ./ci.
 # The workspace is mounted at the same path, so the compose files' bind mounts resolve on the host and the test
 # reports and coverage end up in ./target here.
 # Usage: ./ci.sh            (needs only Docker on the host)
@@ -17,7 +17,7 @@ docker build -q -f docker/Dockerfile.ci --build-arg "MAVEN_IMAGE=${MAVEN_IMAGE:-
 
 mkdir -p "$HOME/.m2"
 env_args=()
-for name in JRE_IMAGE CONSUL_IMAGE NGINX_IMAGE MAVEN_IMAGE BASE_IMAGE TESTCONTAINERS_RYUK_DISABLED \
+for name in JRE_IMAGE CONSUL_IMAGE NGINX_IMAGE PROMETHEUS_IMAGE MAVEN_IMAGE BASE_IMAGE TESTCONTAINERS_RYUK_DISABLED \
   TESTCONTAINERS_CHECKS_DISABLE TESTCONTAINERS_TINYIMAGE_CONTAINER_IMAGE; do
   [ -n "${!name:-}" ] && env_args+=(-e "$name")
 done

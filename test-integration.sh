@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole pyramid: everything ./test.sh does; then the integration tests (Failsafe *IT: a real Consul in
 # Docker via Testcontainers, real JVMs of the built jar); then the compose phase (scripts/compose-e2e.sh: the
-# docker-compose stack, end-to-end and failover tests through nginx); then coverage from all of them merged,
+# compose stack, end-to-end and failover tests through nginx, Prometheus); then coverage from all of them merged,
 # with the gate from the pom. Ends with a summary.
 # Usage: ./test-integration.sh [extra Maven arguments]    (from any directory; needs Docker, ./build.sh first)
 # On the project's build machines first:

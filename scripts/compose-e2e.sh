@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The compose phase of ./test-integration.sh: builds the image, brings the stack of docker-compose.yml up
-# (three Consul servers, a client agent per host, two replicas, nginx) under a unique project name with the
-# JaCoCo agent in the replicas, runs the end-to-end tests (*E2E.java)
-# through nginx (including a headless-Chromium test of the demo page), stops the replicas gracefully so they write their coverage, and always tears down.
+# (three Consul servers, a client agent per host, two replicas, nginx, Prometheus) under a unique project name
+# with the JaCoCo agent in the replicas, runs the end-to-end tests (*E2E.java) through nginx (including a
+# headless-Chromium test of the demo page) and against Prometheus, stops the replicas gracefully so they write
+# their coverage, and always tears down. First promtool checks the alert rules and runs their unit tests
+# (prometheus/alerts.test.yml) in the Prometheus image.
 # Needs a Docker daemon and target/echo-service.jar (./build.sh). The tests are the e2e module's (e2e/).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,10 +14,13 @@ detect_compose
 project="echo-e2e-$$"
 export ECHO_IMAGE="echo-service:e2e-$$"
 export ECHO_COVERAGE_DIR="$PWD/target/coverage-e2e"
-export ECHO_PORT=0 CONSUL_UI_PORT=0   # Docker picks free loopback ports; we ask it which below
+export ECHO_PORT=0 CONSUL_UI_PORT=0 PROMETHEUS_PORT=0   # Docker picks free loopback ports; we ask it which below
 # Not the default name: routing must follow the configured service name (nginx/start.sh templates it).
 export ECHO_SERVICE_NAME="echo-e2e-$$"
-compose() { "${COMPOSE[@]}" -p "$project" -f docker-compose.yml -f docker/compose.coverage.yml "$@"; }
+prometheus_image=${PROMETHEUS_IMAGE:-prom/prometheus:v2.53.0}
+compose_files=(-f docker-compose.yml -f docker/compose.coverage.yml)
+compose() { "${COMPOSE[@]}" -p "$project" "${compose_files[@]}" "$@"; }
+promtool() { docker run --rm --entrypoint promtool -v "$PWD/prometheus:/rules:ro" -w /rules "$prometheus_image" "$@"; }
 
 cleanup() {
   local status=$?
@@ -27,6 +32,18 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+echo "compose-e2e: promtool (from $prometheus_image): alert rules, their unit tests, the configuration"
+promtool check rules alerts.yml
+promtool test rules alerts.test.yml
+if promtool check config --syntax-only prometheus.yml >/dev/null 2>&1; then
+  echo "compose-e2e: Prometheus discovers the instances with consul_sd_configs (prometheus/prometheus.yml)"
+else
+  # Debian's Prometheus is built without Consul SD: Consul's catalog reaches it through PrometheusSdBridge.
+  promtool check config --syntax-only prometheus-http-sd.yml
+  compose_files+=(-f prometheus/compose.http-sd.yml)
+  echo "compose-e2e: $prometheus_image has no consul_sd_configs; Consul's catalog via http_sd_configs (prometheus/compose.http-sd.yml)"
+fi
 
 ensure_chromium
 
@@ -43,7 +60,8 @@ compose up -d
 # nginx and the Consul UI are published on agent-nginx, whose network namespace nginx shares.
 nginx_addr=$(compose port agent-nginx 80)
 consul_addr=$(compose port agent-nginx 8500)
-echo "compose-e2e: nginx at $nginx_addr, Consul at $consul_addr, service name $ECHO_SERVICE_NAME"
+prometheus_addr=$(compose port prometheus 9090)
+echo "compose-e2e: nginx at $nginx_addr, Consul at $consul_addr, Prometheus at $prometheus_addr, service name $ECHO_SERVICE_NAME"
 await "a leader behind nginx" 60 bash -c "curl -sf http://$nginx_addr/healthz | grep -q '\"role\":\"leader\"'"
 
 echo "compose-e2e: end-to-end tests; full log target/e2e.log"

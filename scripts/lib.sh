@@ -45,15 +45,13 @@ print_coverage() {
     }' "$csv"
 }
 
-# detect_compose: sets COMPOSE to the compose command this machine has: "docker compose" (v2) or
-# "docker-compose" (v1). Both read the same docker-compose.yml.
+# detect_compose: sets COMPOSE to Compose v2 ("docker compose"). The compose files follow the Compose
+# Specification (no "version:" key) and use v2's behaviour; docker-compose v1 (end of life) is not supported.
 detect_compose() {
   if docker compose version >/dev/null 2>&1; then
     COMPOSE=(docker compose)
-  elif command -v docker-compose >/dev/null 2>&1; then
-    COMPOSE=(docker-compose)
   else
-    echo "neither 'docker compose' nor 'docker-compose' is installed" >&2
+    echo "Compose v2 is required: 'docker compose' is not installed (docker-compose v1 is no longer supported)" >&2
     return 1
   fi
 }

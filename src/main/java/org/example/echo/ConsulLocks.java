@@ -11,7 +11,9 @@ import org.example.echo.leadership.Candidate;
 import org.example.echo.leadership.CompetingLock;
 import org.example.echo.leadership.Leadership;
 import org.example.echo.leadership.LeadershipTiming;
+import org.example.echo.leadership.LockPort;
 import org.example.echo.leadership.TimeSource;
+import org.example.echo.metrics.ServiceMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +23,11 @@ final class ConsulLocks implements EchoService.LockFactory {
   private static final Logger log = LoggerFactory.getLogger(ConsulLocks.class);
 
   private final ConsulOptions consul;
+  private final ServiceMetrics metrics;
 
-  ConsulLocks(ConsulOptions consul) {
+  ConsulLocks(ConsulOptions consul, ServiceMetrics metrics) {
     this.consul = consul;
+    this.metrics = metrics;
   }
 
   @Override
@@ -36,7 +40,9 @@ final class ConsulLocks implements EchoService.LockFactory {
         timing.heartbeatInterval().toMillis(), timing.lockDelay().toMillis());
     ConsulLockPort lockPort =
         ConsulLockPort.connect(consul.consulUri(), consul.aclToken(), consul.serviceName(), self, timing);
-    Leadership leadership = new Leadership(lockPort, gate, role, timing, TimeSource.system(), self);
+    LockPort timed = metrics.timeConsulCalls(LockPort.class, lockPort);
+    Leadership leadership = new Leadership(timed, gate, role, timing, TimeSource.system(), self);
+    metrics.lockConfirmationAge(leadership::sinceConfirmed);
     return new CompetingLock(leadership, ConsulLockPort.LONGEST_CALL, lockPort::close);
   }
 

@@ -3,11 +3,16 @@ package org.example.echo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
+import org.example.echo.cluster.ClusterView;
+import org.example.echo.config.ConsulOptions;
+import org.example.echo.consul.ConsulInstanceDirectory;
 import org.example.echo.core.CurrentRole;
+import org.example.echo.core.InstanceDirectory;
 import org.example.echo.core.LeaderLock;
 import org.example.echo.core.RoleStatus;
 import org.example.echo.core.TrafficGate;
 import org.example.echo.leadership.AlwaysLeader;
+import org.example.echo.metrics.ServiceMetrics;
 import org.example.echo.process.TerminationSignals;
 import org.example.echo.ws.EchoServer;
 import org.example.echo.ws.EchoSettings;
@@ -44,14 +49,31 @@ public final class EchoService {
 
   /** {@code drainTime}: how long to answer 503 after leaving the lock service, before the port closes. */
   public EchoService(EchoSettings settings, LockFactory locks, Duration drainTime) {
-    this.server = new EchoServer(settings, role::get);
+    this(settings, locks, drainTime, new ServiceMetrics(), ClusterView.of("echo", InstanceDirectory.none()));
+  }
+
+  /** {@code metrics}: what the parts record into and {@code /metrics} shows; {@code cluster}: {@code /cluster}. */
+  public EchoService(
+      EchoSettings settings, LockFactory locks, Duration drainTime, ServiceMetrics metrics, ClusterView cluster) {
+    this.server = new EchoServer(settings, role::get, metrics, cluster);
     this.locks = locks;
     this.drainTime = drainTime;
+    metrics.watchRole(role);
   }
 
   /** {@code --standalone}: always the leader, and no proxy follows a lock holder, so no drain. */
   public static EchoService standalone(EchoSettings settings) {
-    return new EchoService(settings, (gate, role, port) -> new AlwaysLeader(gate, role), Duration.ZERO);
+    return new EchoService(settings, (gate, role, port) -> new AlwaysLeader(gate, role), Duration.ZERO,
+        ServiceMetrics.forProcess(), ClusterView.of("standalone", InstanceDirectory.none()));
+  }
+
+  /** The default mode: serves only while it holds the Consul lock. */
+  public static EchoService consul(EchoSettings settings, ConsulOptions consul) {
+    ServiceMetrics metrics = ServiceMetrics.forProcess();
+    InstanceDirectory directory = metrics.timeConsulCalls(InstanceDirectory.class,
+        ConsulInstanceDirectory.connect(consul.consulUri(), consul.aclToken(), consul.serviceName()));
+    return new EchoService(settings, new ConsulLocks(consul, metrics), consul.drainTime(), metrics,
+        ClusterView.of(consul.serviceName(), directory));
   }
 
   /** Serves until SIGTERM or SIGINT, then stops in order; returns the exit status. */

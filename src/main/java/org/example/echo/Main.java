@@ -58,14 +58,14 @@ public final class Main implements Callable<Integer> {
     BuildInfo build = BuildInfo.load();
     EchoSettings settings = options.toSettings(spec.commandLine(), build.version());
     consul.validate(spec.commandLine());
-    LoggingSetup.apply(options.logLevel(), options.logDir());
+    LoggingSetup.apply(options.logLevel(), options.logDir(), options.logFormat());
     Logger log = LoggerFactory.getLogger(Main.class);
     log.info("starting {}", build.describeLine());
     // Consul mode serves only while it holds the lock; --standalone is the same service, always the leader.
     EchoService service =
         options.standalone()
             ? EchoService.standalone(settings)
-            : new EchoService(settings, new ConsulLocks(consul), consul.drainTime());
+            : EchoService.consul(settings, consul);
     return service.run();
   }
 

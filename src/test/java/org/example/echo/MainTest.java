@@ -36,6 +36,7 @@ class MainTest {
         "--idle-timeout|0|--idle-timeout",
         "--send-queue|0|--send-queue",
         "--log-level|LOUD|--log-level",
+        "--log-format|xml|--log-format",
         "--allowed-origins|example.com|--allowed-origins",
         "--trusted-proxies|10.0.0.0/33|--trusted-proxies",
         "--trusted-proxies|nginx|--trusted-proxies",
@@ -75,6 +76,7 @@ class MainTest {
     assertThat(outcome.out())
         .contains("--host", "ECHO_HOST", "--port", "ECHO_PORT", "--read-limit", "ECHO_READ_LIMIT")
         .contains("--idle-timeout", "ECHO_IDLE_TIMEOUT", "--log-level", "--log-dir", "ECHO_LOG_DIR")
+        .contains("--log-format", "ECHO_LOG_FORMAT")
         .contains("--standalone", "--version");
   }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.example.echo.common.DurationConverter;
 import org.example.echo.common.InvalidOption;
+import org.example.echo.logging.LogFormat;
 import org.example.echo.ws.EchoSettings;
 import org.example.echo.ws.OriginPolicy;
 import org.example.echo.ws.TrustedProxies;
@@ -132,6 +133,14 @@ public final class ServerOptions {
   String logLevel;
 
   @Option(
+      names = "--log-format",
+      defaultValue = "${env:ECHO_LOG_FORMAT:-text}",
+      description =
+          "text (one readable line per event) or json (one JSON object per line, connection fields as "
+              + "key-value pairs) (env ECHO_LOG_FORMAT, default ${DEFAULT-VALUE}).")
+  String logFormat;
+
+  @Option(
       names = "--log-dir",
       defaultValue = "${env:ECHO_LOG_DIR}",
       description = "Also write rolling log files to this directory (env ECHO_LOG_DIR, default: stdout only).")
@@ -151,6 +160,9 @@ public final class ServerOptions {
     if (!LEVELS.contains(logLevel.toUpperCase(Locale.ROOT))) {
       throw InvalidOption.of(commandLine, "--log-level",
           "'" + logLevel + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR");
+    }
+    if (LogFormat.parse(logFormat).isEmpty()) {
+      throw InvalidOption.of(commandLine, "--log-format", "'" + logFormat + "' is not one of text, json");
     }
     for (String origin : allowedOrigins) {
       String problem = OriginPolicy.problemWith(origin);
@@ -176,6 +188,11 @@ public final class ServerOptions {
 
   public Level logLevel() {
     return Level.toLevel(logLevel.toUpperCase(Locale.ROOT), Level.INFO);
+  }
+
+  /** After {@link #toSettings} checked it. */
+  public LogFormat logFormat() {
+    return LogFormat.parse(logFormat).orElseThrow();
   }
 
   public Path logDir() {

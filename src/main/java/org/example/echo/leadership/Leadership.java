@@ -435,6 +435,18 @@ public final class Leadership {
     return Optional.of(timing.deadlineTick());
   }
 
+  // ---------------------------------------------------------------- read-outs
+
+  /**
+   * How long ago the last confirmed heartbeat was sent (the lease's age: the gate closes when it reaches the
+   * bound); empty while there is no session. For the metrics.
+   */
+  public Optional<Duration> sinceConfirmed() {
+    synchronized (monitor) {
+      return session == null ? Optional.empty() : Optional.of(Duration.ofNanos(time.nanos() - confirmedSentAt));
+    }
+  }
+
   // ---------------------------------------------------------------- stopping
 
   /**

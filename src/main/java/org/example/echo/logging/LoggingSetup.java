@@ -4,8 +4,11 @@ import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
@@ -15,8 +18,8 @@ import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the command line's logging choices on top of {@code logback.xml}: the root level, and rolling files
- * under {@code --log-dir} in addition to stdout.
+ * Applies the command line's logging choices on top of {@code logback.xml}: the root level, the line format
+ * (text or JSON), and rolling files under {@code --log-dir} in addition to stdout.
  */
 public final class LoggingSetup {
 
@@ -24,19 +27,45 @@ public final class LoggingSetup {
 
   private LoggingSetup() {}
 
-  public static void apply(Level level, Path logDir) throws IOException {
+  public static void apply(Level level, Path logDir, LogFormat format) throws IOException {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(level);
+    AsyncAppender stdout = (AsyncAppender) root.getAppender("ASYNC_STDOUT");
+    String pattern = context.getProperty("LOG_PATTERN");
+    if (stdout == null || !(stdout.getAppender("STDOUT") instanceof OutputStreamAppender) || pattern == null) {
+      throw new IllegalStateException("logback.xml must define ASYNC_STDOUT with STDOUT, and LOG_PATTERN");
+    }
+    @SuppressWarnings("unchecked") // checked above; an appender of a classic context gets logging events
+    OutputStreamAppender<ILoggingEvent> console = (OutputStreamAppender<ILoggingEvent>) stdout.getAppender("STDOUT");
+    console.stop();
+    console.setEncoder(encoder(context, format, pattern));
+    console.start();
     if (logDir != null) {
       Files.createDirectories(logDir);
-      AsyncAppender stdout = (AsyncAppender) root.getAppender("ASYNC_STDOUT");
-      String pattern = context.getProperty("LOG_PATTERN");
-      if (stdout == null || pattern == null) {
-        throw new IllegalStateException("logback.xml must define ASYNC_STDOUT and LOG_PATTERN");
-      }
-      root.addAppender(async(context, stdout, rollingFile(context, logDir, pattern)));
+      root.addAppender(async(context, stdout, rollingFile(context, logDir, encoder(context, format, pattern))));
     }
+  }
+
+  private static Encoder<ILoggingEvent> encoder(LoggerContext context, LogFormat format, String pattern) {
+    if (format == LogFormat.JSON) {
+      JsonEncoder json = new JsonEncoder();
+      json.setContext(context);
+      // What a log pipeline needs per line; the rest (sequence numbers, nanoseconds, the context's properties,
+      // the raw arguments, which kvpList and formattedMessage already carry) only makes lines longer.
+      json.setWithSequenceNumber(false);
+      json.setWithNanoseconds(false);
+      json.setWithContext(false);
+      json.setWithArguments(false);
+      json.setWithFormattedMessage(true);
+      json.start();
+      return json;
+    }
+    PatternLayoutEncoder text = new PatternLayoutEncoder();
+    text.setContext(context);
+    text.setPattern(pattern);
+    text.start();
+    return text;
   }
 
   /** Same policy as stdout in logback.xml: a full queue drops events instead of blocking a selector thread. */
@@ -53,12 +82,8 @@ public final class LoggingSetup {
     return async;
   }
 
-  private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, Path dir, String pattern) {
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern(pattern);
-    encoder.start();
-
+  private static RollingFileAppender<ILoggingEvent> rollingFile(
+      LoggerContext context, Path dir, Encoder<ILoggingEvent> encoder) {
     RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
     appender.setContext(context);
     appender.setName("FILE");

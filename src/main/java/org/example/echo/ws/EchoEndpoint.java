@@ -9,8 +9,12 @@ import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.example.echo.common.EchoReply;
+import org.example.echo.metrics.WebSocketMetrics;
+import org.example.echo.metrics.WebSocketMetrics.Kind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One echo connection. Text comes back as {@link EchoReply#to}, binary comes back unchanged.
@@ -38,19 +42,22 @@ public final class EchoEndpoint implements Session.Listener {
   private final Scheduler scheduler;
   private final Executor executor;
   private final int sendQueueLimit;
+  private final WebSocketMetrics metrics;
   private final AtomicInteger pendingReplies = new AtomicInteger();
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile Session session;
   private int messagesInARow; // only the one thread that delivers this connection's messages touches it
 
   EchoEndpoint(
-      long id, String remote, ConnectionGate gate, Scheduler scheduler, Executor executor, int sendQueueLimit) {
+      long id, String remote, ConnectionGate gate, Scheduler scheduler, Executor executor, int sendQueueLimit,
+      WebSocketMetrics metrics) {
     this.id = id;
     this.remote = remote;
     this.gate = gate;
     this.scheduler = scheduler;
     this.executor = executor;
     this.sendQueueLimit = sendQueueLimit;
+    this.metrics = metrics;
   }
 
   long id() {
@@ -60,7 +67,8 @@ public final class EchoEndpoint implements Session.Listener {
   @Override
   public void onWebSocketOpen(Session s) {
     this.session = s;
-    log.info("conn={} remote={} open", id, remote);
+    logAt(Level.INFO).log("conn={} remote={} open", id, remote);
+    metrics.opened();
     if (gate.add(this)) {
       s.demand();
     }
@@ -69,10 +77,13 @@ public final class EchoEndpoint implements Session.Listener {
   @Override
   public void onWebSocketText(String message) {
     if (log.isDebugEnabled()) {
-      log.debug("conn={} remote={} text {}", id, remote, ClientText.quoted(message));
+      logAt(Level.DEBUG).log("conn={} remote={} text {}", id, remote, ClientText.quoted(message));
     }
+    metrics.received(Kind.TEXT, Utf8.length(message));
     if (reserveReply()) {
-      session.sendText(EchoReply.to(message), Callback.from(this::replySent, this::replyFailed));
+      String reply = EchoReply.to(message);
+      long replyBytes = Utf8.length(reply);
+      session.sendText(reply, Callback.from(() -> replySent(Kind.TEXT, replyBytes), this::replyFailed));
       demandNext();
     }
   }
@@ -80,8 +91,10 @@ public final class EchoEndpoint implements Session.Listener {
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback frameCallback) {
     if (log.isDebugEnabled()) {
-      log.debug("conn={} remote={} binary {} bytes", id, remote, payload.remaining());
+      logAt(Level.DEBUG).log("conn={} remote={} binary {} bytes", id, remote, payload.remaining());
     }
+    long bytes = payload.remaining();
+    metrics.received(Kind.BINARY, bytes);
     if (!reserveReply()) {
       frameCallback.succeed();
       return;
@@ -92,7 +105,7 @@ public final class EchoEndpoint implements Session.Listener {
         Callback.from(
             () -> {
               frameCallback.succeed();
-              replySent();
+              replySent(Kind.BINARY, bytes);
             },
             x -> {
               frameCallback.fail(x);
@@ -125,22 +138,24 @@ public final class EchoEndpoint implements Session.Listener {
     return true;
   }
 
-  private void replySent() {
+  private void replySent(Kind kind, long bytes) {
     pendingReplies.decrementAndGet();
+    metrics.sent(kind, bytes);
   }
 
   private void replyFailed(Throwable cause) {
     pendingReplies.decrementAndGet();
-    log.debug("conn={} remote={} reply failed: {}", id, remote, ClientText.escaped(cause.toString()));
+    logAt(Level.DEBUG).log("conn={} remote={} reply failed: {}", id, remote, ClientText.escaped(cause.toString()));
   }
 
   private void cutOffSlowReader() {
-    log.warn(
+    logAt(Level.WARN).log(
         "conn={} remote={} closing slow reader: {} replies waiting to be written (limit {})",
         id,
         remote,
         pendingReplies.get(),
         sendQueueLimit);
+    metrics.slowReaderCutOff();
     close(SLOW_READER, "client too slow: reply queue full");
     // The close frame queues behind the unread replies; do not wait for a client that does not read.
     Session s = session;
@@ -158,13 +173,20 @@ public final class EchoEndpoint implements Session.Listener {
   @Override
   public void onWebSocketClose(int statusCode, String reason, Callback callback) {
     gate.remove(this);
-    log.info("conn={} remote={} closed code={} reason={}", id, remote, statusCode, ClientText.quoted(reason));
+    logAt(Level.INFO).addKeyValue("code", statusCode)
+        .log("conn={} remote={} closed code={} reason={}", id, remote, statusCode, ClientText.quoted(reason));
+    metrics.closed(statusCode);
     callback.succeed();
   }
 
   @Override
   public void onWebSocketError(Throwable cause) {
     // Protocol violations, bad UTF-8 and oversize messages arrive here before the close; Jetty picks the code.
-    log.info("conn={} remote={} error: {}", id, remote, ClientText.escaped(cause.toString()));
+    logAt(Level.INFO).log("conn={} remote={} error: {}", id, remote, ClientText.escaped(cause.toString()));
+  }
+
+  /** A line about this connection: its id and address also as key-value pairs, fields of a JSON log line. */
+  private LoggingEventBuilder logAt(Level level) {
+    return log.atLevel(level).addKeyValue("conn", id).addKeyValue("remote", remote);
   }
 }

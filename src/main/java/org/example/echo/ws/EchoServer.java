@@ -20,13 +20,19 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.example.echo.cluster.ClusterView;
+import org.example.echo.core.InstanceDirectory;
 import org.example.echo.core.RoleStatus;
 import org.example.echo.core.TrafficGate;
+import org.example.echo.metrics.ServiceMetrics;
+import org.example.echo.metrics.WebSocketMetrics;
+import org.example.echo.metrics.WebSocketMetrics.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The WebSocket echo transport on Jetty 12: echo at {@code /}, health at {@code /healthz}. It serves echo
+ * The WebSocket echo transport on Jetty 12: echo at {@code /}, health at {@code /healthz}, metrics at {@code
+ * /metrics}, the cluster at {@code /cluster}. It serves echo
  * traffic only while its {@link #gate()} is open; a closed gate answers upgrades with 503.
  */
 public final class EchoServer {
@@ -39,9 +45,18 @@ public final class EchoServer {
   private final Server server;
   private final ServerConnector connector;
   private final ConnectionLimits limits;
+  private final WebSocketMetrics metrics;
 
+  /** With metrics of its own and no other instances (tests). */
   public EchoServer(EchoSettings settings, Supplier<RoleStatus> roleStatus) {
+    this(settings, roleStatus, new ServiceMetrics(), ClusterView.of("echo", InstanceDirectory.none()));
+  }
+
+  /** Records into {@code metrics} and serves them on {@code /metrics}; {@code /cluster} shows {@code cluster}. */
+  public EchoServer(
+      EchoSettings settings, Supplier<RoleStatus> roleStatus, ServiceMetrics metrics, ClusterView cluster) {
     this.settings = settings;
+    this.metrics = metrics.websocket();
     this.server = new Server(threadPool());
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
@@ -60,10 +75,13 @@ public final class EchoServer {
     connector.setIdleTimeout(Math.max(settings.idleTimeout().toMillis(), HTTP_IDLE_TIMEOUT_MIN_MS));
     connector.addEventListener(new HeaderDeadline(settings.headerTimeout(), connector.getScheduler()));
     server.addConnector(connector);
+    metrics.bindJetty(server, server.getThreadPool());
+    this.metrics.openConnections(gate::size);
 
     WebSocketUpgradeHandler websocket = WebSocketUpgradeHandler.from(server, this::configure);
     WebSocketExtensions.negotiateOnly(server, settings.permessageDeflate());
-    websocket.setHandler(HttpRoutes.of(roleStatus, gate::size, settings.version(), Clock.systemUTC()));
+    websocket.setHandler(
+        HttpRoutes.of(roleStatus, gate::size, settings.version(), Clock.systemUTC(), metrics::scrape, cluster));
     server.setHandler(new UpgradeRequestCheck(websocket));
     server.setStopTimeout(2_000);
   }
@@ -102,21 +120,24 @@ public final class EchoServer {
     String remote = ClientAddress.of(request, settings.trustedProxies());
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (!settings.origins().allows(origin, request.getHeaders().get(HttpHeader.HOST))) {
-      log.warn("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)",
-          remote, ClientText.quoted(origin));
+      log.atWarn().addKeyValue("remote", remote).addKeyValue("origin", origin)
+          .log("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote,
+              ClientText.quoted(origin));
+      metrics.upgradeRefused(Refusal.ORIGIN);
       Responses.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + ClientText.escaped(origin) + "\n");
       return null;
     }
     if (!gate.isOpen()) {
-      log.info("remote={} upgrade refused: not serving (standby)", remote);
+      log.atInfo().addKeyValue("remote", remote).log("remote={} upgrade refused: not serving (standby)", remote);
+      metrics.upgradeRefused(Refusal.STANDBY);
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
       Responses.text(
           response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "not serving: this instance is a standby\n");
       return null;
     }
     Scheduler scheduler = server.getScheduler();
-    return new EchoEndpoint(
-        gate.nextConnectionId(), remote, gate, scheduler, server.getThreadPool(), settings.sendQueueLimit());
+    return new EchoEndpoint(gate.nextConnectionId(), remote, gate, scheduler, server.getThreadPool(),
+        settings.sendQueueLimit(), metrics);
   }
 
   public void start() throws Exception {

@@ -10,20 +10,24 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.Callback;
+import org.example.echo.cluster.ClusterView;
 import org.example.echo.core.RoleStatus;
 
 /**
- * Plain HTTP, everything that is not a WebSocket upgrade of {@code /}: health, the demo page, and a short 404
- * for any other path. Every answer is small, immediate and never a 500 for a client's mistake.
+ * Plain HTTP, everything that is not a WebSocket upgrade of {@code /}: health, metrics, the cluster, the demo
+ * page, and a short 404 for any other path. Every answer is small, immediate and never a 500 for a client's mistake.
  */
 final class HttpRoutes {
 
   private HttpRoutes() {}
 
-  static Handler of(Supplier<RoleStatus> roleStatus, IntSupplier openConnections, String version, Clock clock) {
+  static Handler of(Supplier<RoleStatus> roleStatus, IntSupplier openConnections, String version, Clock clock,
+      Supplier<String> metrics, ClusterView cluster) {
     PathMappingsHandler routes = new PathMappingsHandler();
     routes.addMapping(
         new ServletPathSpec(HealthHandler.PATH), new HealthHandler(roleStatus, openConnections, version, clock));
+    routes.addMapping(new ServletPathSpec(MetricsHandler.PATH), new MetricsHandler(metrics));
+    routes.addMapping(new ServletPathSpec(ClusterHandler.PATH), new ClusterHandler(cluster));
     routes.addMapping(new ServletPathSpec(""), new DemoPage()); // "" is the root, exactly "/"
     routes.addMapping(new ServletPathSpec("/"), new NotFound()); // the default: whatever matched nothing else
     return routes;
@@ -35,7 +39,8 @@ final class HttpRoutes {
       // Not Request.getPathInContext: without a ContextHandler, Jetty 12.1's PathSpecRequest fails it (NPE).
       String path = request.getHttpURI().getDecodedPath();
       return Responses.text(response, callback, HttpStatus.NOT_FOUND_404,
-          "not found: " + path + " (WebSocket at /, health at " + HealthHandler.PATH + ")\n");
+          "not found: " + path + " (WebSocket at /, health at " + HealthHandler.PATH + ", metrics at "
+          + MetricsHandler.PATH + ", cluster at " + ClusterHandler.PATH + ")\n");
     }
   }
 }

@@ -83,7 +83,7 @@ class HttpRoutesTest {
     assertThat(root.body()).contains("<title>echo-service</title>", "new WebSocket(", "/healthz");
     HttpResponse<String> nope = get(server, "/nope", Map.of());
     assertThat(nope.statusCode()).isEqualTo(404);
-    assertThat(nope.body()).isEqualTo("not found: /nope (WebSocket at /, health at /healthz)\n");
+    assertThat(nope.body()).isEqualTo("not found: /nope (WebSocket at /, health at /healthz, metrics at /metrics, cluster at /cluster)\n");
     assertThat(nope.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
     assertThat(get(server, "/healthz/more", Map.of()).statusCode()).isEqualTo(404);
     assertThat(get(server, "/index.html", Map.of()).statusCode()).isEqualTo(404);

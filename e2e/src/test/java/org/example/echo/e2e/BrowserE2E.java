@@ -51,7 +51,7 @@ class BrowserE2E {
     options.addArguments(
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
         "--disable-component-update", "--disable-sync", "--disable-quic", "--disable-dev-shm-usage",
-        "--window-size=1000,800", "--user-data-dir=" + profile);
+        "--window-size=1000,1300", "--user-data-dir=" + profile);
     // An explicit driver means Selenium Manager never tries to download one.
     ChromeDriverService service =
         new ChromeDriverService.Builder()
@@ -96,6 +96,16 @@ class BrowserE2E {
     browser.findElement(By.cssSelector("#send button")).click();
   }
 
+  /** The role the page's instance table shows for an address, or "" when it has no such row. */
+  private String tableRole(String address) {
+    return browser.findElements(By.cssSelector("#cluster tr[data-address='" + address + "'] td.role")).stream()
+        .findFirst().map(e -> e.getText()).orElse("");
+  }
+
+  private int chart(String attribute) {
+    return Integer.parseInt(browser.findElement(By.id("rtt")).getAttribute("data-" + attribute));
+  }
+
   private void awaitEcho(String message) {
     await("the page shows the echo of '" + message + "'")
         .atMost(Duration.ofSeconds(10))
@@ -113,6 +123,12 @@ class BrowserE2E {
     await("instance line names the leader")
         .atMost(Duration.ofSeconds(10))
         .until(() -> text("instance").contains(leaderIp) && text("instance").contains("leader"));
+    String standbyIp = stack.ip(ComposeStack.REPLICAS.stream().filter(r -> !r.equals(leader)).findFirst().orElseThrow());
+    await("the table shows the leader and the standby")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> tableRole(leaderIp + ":8080").equals("leader") && tableRole(standbyIp + ":8080").equals("standby"));
+    await("the chart has round trips").atMost(Duration.ofSeconds(10)).until(() -> chart("samples") >= 4);
+    assertThat(chart("outages")).isZero();
 
     ComposeStack.docker("kill", stack.container(leader));
     await("the page notices and reconnects")
@@ -123,13 +139,20 @@ class BrowserE2E {
         .until(() -> text("instance").contains("leader") && !text("instance").contains(leaderIp));
     send("after failover");
     awaitEcho("after failover");
+    await("the table shows the roles flipped: the killed one unreachable, the standby leading")
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> tableRole(leaderIp + ":8080").equals("unreachable") && tableRole(standbyIp + ":8080").equals("leader"));
+    await("the chart marks the outage and has round trips after it")
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> chart("outages") >= 1 && chart("samples-after-outage") >= 4);
 
     Files.createDirectories(SCREENSHOTS);
     File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
     Path saved = SCREENSHOTS.resolve("browser-failover.png");
     Files.copy(shot.toPath(), saved, StandardCopyOption.REPLACE_EXISTING);
-    System.out.printf("MEASURED browser: echo before and after killing %s; instance line now '%s'; screenshot %s%n",
-        leader, text("instance"), saved);
+    System.out.printf("MEASURED browser: echo before and after killing %s; instance line now '%s'; table %s=%s, %s=%s;"
+        + " chart: %s; screenshot %s%n", leader, text("instance"), leaderIp, tableRole(leaderIp + ":8080"), standbyIp,
+        tableRole(standbyIp + ":8080"), text("rtt-summary"), saved);
   }
 
   @Test

@@ -42,6 +42,11 @@ public final class EchoProcess implements AutoCloseable {
   }
 
   public static EchoProcess start(String name, URI consul, String service) throws IOException {
+    return start(name, consul, service, new String[0]);
+  }
+
+  /** With more options on its command line, e.g. {@code --log-format json}. */
+  public static EchoProcess start(String name, URI consul, String service, String... options) throws IOException {
     TcpProxy link = new TcpProxy(consul.getHost(), consul.getPort());
     int port = freePort();
     Path logs = Path.of("target", "it-logs");
@@ -58,6 +63,7 @@ public final class EchoProcess implements AutoCloseable {
         "--consul", "http://127.0.0.1:" + link.port(),
         "--service-name", service,
         "--advertise-address", "127.0.0.1"));
+    cmd.addAll(List.of(options));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().remove("CONSUL_HTTP_ADDR");
     return new EchoProcess(name, port, link, log, pb.start());
