@@ -155,6 +155,14 @@ public final class EchoEndpoint implements Session.Listener {
     }
   }
 
+  /** Closes the connection at once, without waiting for the close handshake. */
+  void disconnect() {
+    Session s = session;
+    if (s != null) {
+      s.disconnect();
+    }
+  }
+
   @Override
   public void onWebSocketClose(int statusCode, String reason, Callback callback) {
     gate.remove(this);
