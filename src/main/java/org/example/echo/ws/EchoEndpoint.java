@@ -101,6 +101,20 @@ public final class EchoEndpoint implements Session.Listener {
     demandNext();
   }
 
+  /**
+   * Answers a ping as Jetty would (the next frame is read once the pong is written, so a client that pings and
+   * never reads cannot queue pongs), but counted as a message, so a ping flood yields the selector too.
+   */
+  @Override
+  public void onWebSocketPing(ByteBuffer payload) {
+    session.sendPong(payload, Callback.from(this::demandNext, x -> demandNext()));
+  }
+
+  @Override
+  public void onWebSocketPong(ByteBuffer payload) {
+    demandNext();
+  }
+
   /** Asks for the next message: at once, or after MESSAGES_PER_TURN in a row from another thread (see above). */
   private void demandNext() {
     if (++messagesInARow < MESSAGES_PER_TURN) {
