@@ -13,6 +13,7 @@ import org.example.echo.core.RoleStatus;
 import org.example.echo.core.TrafficGate;
 import org.example.echo.leadership.AlwaysLeader;
 import org.example.echo.metrics.ServiceMetrics;
+import org.example.echo.process.ShutdownBudget;
 import org.example.echo.process.TerminationSignals;
 import org.example.echo.ws.EchoServer;
 import org.example.echo.ws.EchoSettings;
@@ -32,8 +33,18 @@ public final class EchoService {
 
   private static final Logger log = LoggerFactory.getLogger(EchoService.class);
 
-  /** How long the clients get to close on SIGTERM; the whole SIGTERM path must end within 5 s. */
+  /** How long the clients get to close on SIGTERM, at most; less when the budget is short. */
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(3);
+  /**
+   * The whole SIGTERM path, from the signal to the end of {@link #stop()}: within the 5 s promised, with room
+   * for the JVM's own exit (shutdown hooks, the log flushed).
+   */
+  static final Duration STOP_BUDGET = Duration.ofMillis(4_500);
+  /** Kept for leaving the lock service and for stopping Jetty, when the steps before them take their share. */
+  static final Duration LEAVE_RESERVE = Duration.ofMillis(500);
+  static final Duration JETTY_STOP_RESERVE = Duration.ofMillis(500);
+  /** The most a release of the lock may take before the clients are closed anyway. */
+  static final Duration RELEASE_MAX = Duration.ofSeconds(1);
 
   /** Builds the lock once the server listens: a lock service must be told the port this instance serves on. */
   @FunctionalInterface
@@ -105,17 +116,24 @@ public final class EchoService {
     return true;
   }
 
-  /** The SIGTERM path, after {@link #start()} succeeded; see the class comment for the order. */
+  /**
+   * The SIGTERM path, after {@link #start()} succeeded; see the class comment for the order. Bounded by
+   * {@link #STOP_BUDGET} by construction: every step gets a share of what is left (ShutdownBudget).
+   */
   public void stop() throws InterruptedException {
+    ShutdownBudget budget = ShutdownBudget.of(STOP_BUDGET);
+    Duration afterClose = drainTime.plus(LEAVE_RESERVE).plus(JETTY_STOP_RESERVE);
     log.info("shutting down: stepping down, then closing {} connection(s) with 1001", server.openConnections());
-    lock.release();
+    budget.run("release the lock", budget.share(RELEASE_MAX, afterClose), lock::release);
     try {
-      server.closeConnections(SHUTDOWN_GRACE);
+      server.closeConnections(budget.share(SHUTDOWN_GRACE, afterClose));
     } finally {
-      lock.leave();
+      budget.run("leave the lock service", budget.share(STOP_BUDGET, drainTime.plus(JETTY_STOP_RESERVE)),
+          lock::leave);
     }
-    drain();
-    server.stop();
+    drain(budget.share(drainTime, JETTY_STOP_RESERVE));
+    Duration stopping = budget.left();
+    budget.run("stop Jetty", stopping, () -> server.stop(stopping));
   }
 
   /** The port the server listens on, once started (the configured one, or the free one picked for port 0). */
@@ -128,10 +146,10 @@ public final class EchoService {
    * for that long lets them fall through to the new leader at once; a closed port or a vanished container would
    * cost them a connect timeout instead.
    */
-  private void drain() throws InterruptedException {
-    if (!drainTime.isZero()) {
-      log.info("draining for {} ms: answering 503 while proxies' cached addresses expire", drainTime.toMillis());
-      Thread.sleep(drainTime.toMillis());
+  private void drain(Duration time) throws InterruptedException {
+    if (!time.isZero()) {
+      log.info("draining for {} ms: answering 503 while proxies' cached addresses expire", time.toMillis());
+      Thread.sleep(time.toMillis());
     }
   }
 }

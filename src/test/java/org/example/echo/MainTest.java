@@ -77,7 +77,10 @@ class MainTest {
         .contains("--host", "ECHO_HOST", "--port", "ECHO_PORT", "--read-limit", "ECHO_READ_LIMIT")
         .contains("--idle-timeout", "ECHO_IDLE_TIMEOUT", "--log-level", "--log-dir", "ECHO_LOG_DIR")
         .contains("--log-format", "ECHO_LOG_FORMAT")
-        .contains("--standalone", "--version");
+        .contains("--standalone", "--version")
+        .contains("--header-timeout", "ECHO_HEADER_TIMEOUT", "--max-connections", "ECHO_MAX_CONNECTIONS")
+        .contains("--max-connections-per-client", "ECHO_MAX_CONNECTIONS_PER_CLIENT")
+        .contains("--trusted-proxies", "ECHO_TRUSTED_PROXIES", "--permessage-deflate", "ECHO_PERMESSAGE_DEFLATE");
   }
 
   @Test

@@ -71,6 +71,13 @@ final class ConnectionGate implements TrafficGate {
     }
   }
 
+  /** Cuts every open connection off at once, without a close handshake. */
+  void disconnectAll() {
+    for (EchoEndpoint endpoint : open.values()) {
+      endpoint.disconnect();
+    }
+  }
+
   int size() {
     return open.size();
   }

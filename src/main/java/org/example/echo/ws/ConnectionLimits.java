@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.io.EndPoint;
+import java.nio.channels.SelectableChannel;
 
 /**
  * How many connections (plain HTTP and WebSocket) this instance holds at once, in all and from one client
@@ -24,7 +24,7 @@ final class ConnectionLimits {
   private final TrustedProxies exempt;
   private final AtomicInteger open = new AtomicInteger();
   private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
-  private final Map<EndPoint, Place> admitted = new ConcurrentHashMap<>();
+  private final Map<SelectableChannel, Place> admitted = new ConcurrentHashMap<>();
 
   /** {@code max} 0: the open-file limit less {@link #RESERVED_FILES}; {@code maxPerClient} 0: no limit. */
   ConnectionLimits(int max, int maxPerClient, TrustedProxies exempt) {
@@ -37,8 +37,11 @@ final class ConnectionLimits {
     return max;
   }
 
-  /** Counts the connection and returns null, or returns why it is refused (nothing counted). */
-  String admit(EndPoint endPoint, InetAddress peer) {
+  /**
+   * Counts a socket just accepted and returns null, or returns why it is refused (nothing counted). Counting at
+   * accept, before Jetty sets the connection up, keeps a burst of accepts from using up the descriptors first.
+   */
+  String admit(SelectableChannel channel, InetAddress peer) {
     if (open.incrementAndGet() > max) {
       open.decrementAndGet();
       return "too many connections: this instance holds its limit of " + max + " (--max-connections)";
@@ -55,13 +58,13 @@ final class ConnectionLimits {
             + " per client address (--max-connections-per-client)";
       }
     }
-    admitted.put(endPoint, new Place(peer == null || exempt.trusts(peer) ? null : peer));
+    admitted.put(channel, new Place(peer == null || exempt.trusts(peer) ? null : peer));
     return null;
   }
 
-  /** The end point closed: frees its place, once, if it had one. */
-  void release(EndPoint endPoint) {
-    Place place = admitted.remove(endPoint);
+  /** The connection closed (or never became one): frees its place, once, if it had one. */
+  void release(SelectableChannel channel) {
+    Place place = admitted.remove(channel);
     if (place == null) {
       return;
     }

@@ -8,6 +8,8 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +40,8 @@ final class EchoConnector extends ServerConnector {
   private final RateLimitedLog refusals = new RateLimitedLog(log, Duration.ofSeconds(1));
   private final RateLimitedLog acceptFailures = new RateLimitedLog(log, Duration.ofSeconds(1));
   private final AtomicBoolean acceptPaused = new AtomicBoolean();
+  /** Sockets accepted over a limit, until Jetty sets them up as a RefusedConnection. */
+  private final Map<SelectableChannel, String> refused = new ConcurrentHashMap<>();
 
   EchoConnector(Server server, int selectors, ConnectionLimits limits, ConnectionFactory factory) {
     super(server, 0, selectors, factory);
@@ -77,9 +81,24 @@ final class EchoConnector extends ServerConnector {
     }
 
     @Override
+    protected void accepted(SelectableChannel channel) throws IOException {
+      String refusal = limits.admit(channel, peer(channel));
+      if (refusal != null) {
+        refused.put(channel, refusal);
+      }
+      try {
+        super.accepted(channel);
+      } catch (IOException | RuntimeException e) { // Jetty closes the socket: free its place
+        refused.remove(channel);
+        limits.release(channel);
+        throw e;
+      }
+    }
+
+    @Override
     public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object attachment)
         throws IOException {
-      String refusal = limits.admit(endPoint, peer(endPoint));
+      String refusal = refused.remove(channel);
       if (refusal == null) {
         return super.newConnection(channel, endPoint, attachment);
       }
@@ -88,8 +107,17 @@ final class EchoConnector extends ServerConnector {
     }
 
     @Override
+    protected void onAcceptFailed(SelectableChannel channel, Throwable cause) {
+      refused.remove(channel);
+      limits.release(channel);
+      super.onAcceptFailed(channel, cause);
+    }
+
+    @Override
     protected void endPointClosed(EndPoint endPoint) {
-      limits.release(endPoint);
+      if (endPoint instanceof SocketChannelEndPoint socket) {
+        limits.release(socket.getChannel());
+      }
       super.endPointClosed(endPoint);
     }
   }
@@ -107,8 +135,12 @@ final class EchoConnector extends ServerConnector {
     }, ACCEPT_PAUSE_MS, TimeUnit.MILLISECONDS);
   }
 
-  private static InetAddress peer(EndPoint endPoint) {
-    SocketAddress remote = endPoint.getRemoteSocketAddress();
-    return remote instanceof InetSocketAddress socket ? socket.getAddress() : null;
+  private static InetAddress peer(SelectableChannel channel) {
+    try {
+      SocketAddress remote = ((SocketChannel) channel).getRemoteAddress();
+      return remote instanceof InetSocketAddress socket ? socket.getAddress() : null;
+    } catch (IOException | ClassCastException e) {
+      return null; // already gone: counted in all only
+    }
   }
 }

@@ -114,6 +114,20 @@ public final class EchoEndpoint implements Session.Listener {
     demandNext();
   }
 
+  /**
+   * Answers a ping as Jetty would (the next frame is read once the pong is written, so a client that pings and
+   * never reads cannot queue pongs), but counted as a message, so a ping flood yields the selector too.
+   */
+  @Override
+  public void onWebSocketPing(ByteBuffer payload) {
+    session.sendPong(payload, Callback.from(this::demandNext, x -> demandNext()));
+  }
+
+  @Override
+  public void onWebSocketPong(ByteBuffer payload) {
+    demandNext();
+  }
+
   /** Asks for the next message: at once, or after MESSAGES_PER_TURN in a row from another thread (see above). */
   private void demandNext() {
     if (++messagesInARow < MESSAGES_PER_TURN) {
@@ -167,6 +181,14 @@ public final class EchoEndpoint implements Session.Listener {
     Session s = session;
     if (s != null && closing.compareAndSet(false, true)) {
       s.close(code, reason, Callback.NOOP);
+    }
+  }
+
+  /** Closes the connection at once, without waiting for the close handshake. */
+  void disconnect() {
+    Session s = session;
+    if (s != null) {
+      s.disconnect();
     }
   }
 

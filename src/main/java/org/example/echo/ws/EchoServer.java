@@ -39,6 +39,7 @@ public final class EchoServer {
 
   private static final Logger log = LoggerFactory.getLogger(EchoServer.class);
   private static final long HTTP_IDLE_TIMEOUT_MIN_MS = 10_000;
+  private static final long DEFAULT_STOP_TIMEOUT_MS = 2_000;
 
   private final EchoSettings settings;
   private final ConnectionGate gate = new ConnectionGate();
@@ -83,7 +84,7 @@ public final class EchoServer {
     websocket.setHandler(
         HttpRoutes.of(roleStatus, gate::size, settings.version(), Clock.systemUTC(), metrics::scrape, cluster));
     server.setHandler(new UpgradeRequestCheck(websocket));
-    server.setStopTimeout(2_000);
+    server.setStopTimeout(DEFAULT_STOP_TIMEOUT_MS);
   }
 
   /**
@@ -183,17 +184,33 @@ public final class EchoServer {
 
   /**
    * Refuses new clients (503) and closes every open one with 1001, waiting up to {@code grace} for them to
-   * go. The listener stays up, so proxies still get a fast answer until {@link #stop()}.
+   * go; then cuts off those still there (a client that neither reads nor answers the close would keep its
+   * connection until its idle timeout). The listener stays up, so proxies still get a fast answer until
+   * {@link #stop()}.
    */
   public void closeConnections(Duration grace) {
     gate.close(1001, "server shutting down");
     if (!gate.awaitEmpty(grace)) {
-      log.warn("{} connection(s) still open after {} ms; stopping anyway", gate.size(), grace.toMillis());
+      log.warn("{} connection(s) still open after {} ms; cutting them off", gate.size(), grace.toMillis());
+      gate.disconnectAll();
     }
   }
 
   /** Stops listening and stops Jetty. */
   public void stop() {
+    stop(Duration.ofMillis(DEFAULT_STOP_TIMEOUT_MS));
+  }
+
+  /**
+   * Stops listening and stops Jetty, giving its graceful phase and its threads at most {@code timeout}: what is
+   * still open then is closed.
+   */
+  public void stop(Duration timeout) {
+    long ms = Math.max(1, timeout.toMillis());
+    server.setStopTimeout(Math.min(DEFAULT_STOP_TIMEOUT_MS, ms / 2));
+    if (server.getThreadPool() instanceof QueuedThreadPool pool) {
+      pool.setStopTimeout(ms / 2);
+    }
     try {
       server.stop();
     } catch (Exception e) {

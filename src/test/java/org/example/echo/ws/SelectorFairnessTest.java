@@ -16,50 +16,65 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.example.echo.testkit.RawWebSocket;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One connection pipelining flat out gets its turn on the selector like any other, so a second client's
- * handshake and echo stay fast while it runs (before the read budget: 4.8 s).
+ * handshake and echo stay fast while it runs: the attack adds at most 50 ms to their p99 (before the read
+ * budget: seconds). The bound is on what the attack adds to the same client's p99 without it, measured just
+ * before, so a machine busy with other work does not fail the test; on a quiet one the baseline is ~1 ms.
  */
 class SelectorFairnessTest {
 
   private static final int SAMPLES = 100;
-  private static final Duration BOUND_P99 = Duration.ofMillis(50);
+  private static final Duration ADDED_P99 = Duration.ofMillis(50);
 
   @RegisterExtension final RunningServers servers = new RunningServers();
 
-  @ParameterizedTest(name = "{0}-byte text frames")
-  @ValueSource(ints = {4000, 0})
-  void aPipeliningClientDoesNotDelayAnotherClientsHandshakeAndEcho(int frameSize) throws Exception {
+  @ParameterizedTest(name = "{1}-byte frames, opcode {0}")
+  @CsvSource({"1, 4000", "1, 0", "9, 0"}) // text, text, ping
+  void aPipeliningClientDoesNotDelayAnotherClientsHandshakeAndEcho(int opcode, int frameSize) throws Exception {
     EchoServer server = servers.serving();
+    long baselineP99 = p99(samples(server.port()));
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong repliesRead = new AtomicLong();
     try (RawWebSocket attacker = RawWebSocket.connect(server.port(), 0)) {
-      CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> pipeline(attacker, frameSize, stop));
+      CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> pipeline(attacker, opcode, frameSize, stop));
       CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> drain(attacker, stop, repliesRead));
       await("the attack is under way: replies come back").atMost(Duration.ofSeconds(10))
           .until(() -> repliesRead.get() > 1 << 16 || sent.isDone());
       assertThat(sent).as("attacker still sending").isNotDone();
-      List<Long> micros = new ArrayList<>();
-      for (int i = 0; i < SAMPLES; i++) {
-        micros.add(handshakeAndEchoMicros(server.port()));
-      }
+      List<Long> micros = samples(server.port());
       stop.set(true);
       long readDuringSamples = repliesRead.get();
       sent.get(10, TimeUnit.SECONDS);
       drained.cancel(true);
 
-      Collections.sort(micros);
       long p50 = micros.get(SAMPLES / 2);
-      long p99 = micros.get(SAMPLES * 99 / 100 - 1);
-      System.out.printf("MEASURED fairness, %d-byte frames: healthy handshake + echo p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
-              + "attacker's replies read %d MB%n",
-          frameSize, p50 / 1000.0, p99 / 1000.0, micros.get(SAMPLES - 1) / 1000.0, readDuringSamples >> 20);
+      long p99 = p99(micros);
+      System.out.printf("MEASURED fairness, opcode %d, %d-byte frames: healthy handshake + echo p50 %.1f ms, "
+              + "p99 %.1f ms, max %.1f ms (p99 without the attack %.1f ms); attacker's replies read %d KB%n",
+          opcode, frameSize, p50 / 1000.0, p99 / 1000.0, micros.get(SAMPLES - 1) / 1000.0, baselineP99 / 1000.0,
+          readDuringSamples >> 10);
       assertThat(readDuringSamples).as("the attacker was served too").isGreaterThan(1 << 16);
-      assertThat(Duration.ofNanos(p99 * 1000)).as("p99 of handshake + echo").isLessThanOrEqualTo(BOUND_P99);
+      assertThat(Duration.ofNanos((p99 - baselineP99) * 1000)).as("p99 of handshake + echo, added by the attack")
+          .isLessThanOrEqualTo(ADDED_P99);
     }
+  }
+
+  /** SAMPLES handshakes + echoes, one after another, sorted. */
+  private static List<Long> samples(int port) throws IOException {
+    List<Long> micros = new ArrayList<>();
+    for (int i = 0; i < SAMPLES; i++) {
+      micros.add(handshakeAndEchoMicros(port));
+    }
+    Collections.sort(micros);
+    return micros;
+  }
+
+  private static long p99(List<Long> sorted) {
+    return sorted.get(SAMPLES * 99 / 100 - 1);
   }
 
   private static long handshakeAndEchoMicros(int port) throws IOException {
@@ -71,10 +86,9 @@ class SelectorFairnessTest {
     }
   }
 
-  /** Sends pre-encoded text frames, 256 KB at a time, until told to stop (at most 20 s). */
-  private static long pipeline(RawWebSocket attacker, int frameSize, AtomicBoolean stop) {
-    byte[] frame =
-        RawWebSocket.encodeFrame(RawWebSocket.TEXT, "p".repeat(frameSize).getBytes(StandardCharsets.UTF_8));
+  /** Sends pre-encoded frames, 256 KB at a time, until told to stop (at most 20 s). */
+  private static long pipeline(RawWebSocket attacker, int opcode, int frameSize, AtomicBoolean stop) {
+    byte[] frame = RawWebSocket.encodeFrame(opcode, "p".repeat(frameSize).getBytes(StandardCharsets.UTF_8));
     ByteArrayOutputStream batch = new ByteArrayOutputStream();
     for (int i = 0; i < (256 << 10) / frame.length; i++) {
       batch.writeBytes(frame);
