@@ -8,6 +8,8 @@
 #   BENCH_ROUNDS=5 BENCH_IDLE=5000 ./bench.sh    # more rounds, fewer idle connections (default 19000)
 #   BENCH_VIA=ws://127.0.0.1:8081/ ./bench.sh   # also this service through that URL (e.g. the compose
 #                                               # stack's nginx, started first), for the proxy overhead
+#   ./bench.sh --storm [N ...]     # the reconnect storm through the compose stack's nginx instead (default
+#                                  # N 10000): scripts/bench-storm.sh, docs/bench.md "Reconnect storm"
 # Clients and servers share the cores. Installs Debian's golang-go and gorilla/websocket if missing.
 set -euo pipefail
 
@@ -22,7 +24,8 @@ smoke=false
 case "${1:-}" in
   "") ;;
   --smoke) smoke=true ;;
-  *) echo "usage: bench.sh [--smoke]   (knobs: BENCH_ROUNDS, BENCH_IDLE, BENCH_RATE_CONNECTIONS," \
+  --storm) shift; exec "$here/scripts/bench-storm.sh" "$@" ;;
+  *) echo "usage: bench.sh [--smoke | --storm [N ...]]   (knobs: BENCH_ROUNDS, BENCH_IDLE, BENCH_RATE_CONNECTIONS," \
        "BENCH_LOAD_SECONDS, BENCH_RTT_SECONDS, BENCH_HOLD_SECONDS, BENCH_WARMUP_SECONDS, BENCH_VIA)" >&2; exit 2 ;;
 esac
 if $smoke; then d_rounds=1 d_idle=300 d_rate=300 d_load=1 d_hold=1 d_warmup=0; else

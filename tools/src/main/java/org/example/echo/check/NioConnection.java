@@ -58,6 +58,7 @@ final class NioConnection {
   private boolean closeSent;
   private long handshakeNanos = -1;
   private String problem = "";
+  private boolean resetWhenFailed;
 
   /**
    * @param frame the pre-encoded masked text frame every echo sends (shared, never written to)
@@ -377,6 +378,16 @@ final class NioConnection {
     return closeSent;
   }
 
+  /**
+   * A failed connection's socket is then closed with a reset (SO_LINGER 0) rather than a FIN, so it leaves no
+   * TIME_WAIT behind. For a client that plays thousands of clients from one host: real ones each have their own
+   * ports, but here every dial that times out or is refused would hold one of this host's ~28,000 ephemeral
+   * ports to the server for a minute, and a reconnect storm runs out of them (EADDRNOTAVAIL).
+   */
+  void resetWhenFailed() {
+    resetWhenFailed = true;
+  }
+
   /** Marks the connection failed with {@code why} and closes its socket. */
   void fail(String why) {
     if (phase == ProtocolPhase.ENDED) {
@@ -388,6 +399,13 @@ final class NioConnection {
     }
     boolean wasEstablished = phase == ProtocolPhase.OPEN;
     problem = why;
+    if (resetWhenFailed && channel != null && channel.isOpen()) {
+      try {
+        channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+      } catch (IOException e) {
+        // the socket is going anyway; it closes with a FIN then
+      }
+    }
     end();
     driver.failed(this, wasEstablished);
   }

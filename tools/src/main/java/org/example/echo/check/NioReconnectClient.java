@@ -145,12 +145,14 @@ final class NioReconnectClient implements NioConnection.Driver, AutoCloseable {
       while (!retries.isEmpty() && retries.peek().dueNanos() - now <= 0) {
         dial(retries.poll().slot(), now);
       }
-      long wait = retries.isEmpty() ? SELECT_MILLIS : Math.min(SELECT_MILLIS, (retries.peek().dueNanos() - now) / 1_000_000);
-      if (wait > 0) {
-        selector.select(onSelected, wait);
-      } else {
-        selector.selectNow(onSelected);
+      // At least 1 ms, rounded up: redials are due every few microseconds in a storm, and polling for each
+      // would spin this thread at 100 % on cores the servers it measures need (a redial is at most 1 ms late).
+      long wait = SELECT_MILLIS;
+      if (!retries.isEmpty()) {
+        long untilDue = retries.peek().dueNanos() - now;
+        wait = Math.max(1, Math.min(SELECT_MILLIS, (untilDue + 999_999) / 1_000_000));
       }
+      selector.select(onSelected, wait);
       now = System.nanoTime();
       if (now - nextScan >= 0) {
         nextScan = now + SCAN_NANOS;
@@ -172,6 +174,7 @@ final class NioReconnectClient implements NioConnection.Driver, AutoCloseable {
 
   private void dial(int slot, long now) {
     NioConnection connection = new NioConnection(slot, this, frame.asReadOnlyBuffer(), payload);
+    connection.resetWhenFailed();
     current[slot] = connection;
     dialling++;
     dials++;
