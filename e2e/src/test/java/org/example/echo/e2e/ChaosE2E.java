@@ -469,6 +469,8 @@ class ChaosE2E {
     record.begin("(none: steady)");
     long endNanos = System.nanoTime() + soak.toNanos();
     List<String> log = new ArrayList<>();
+    List<String> unrecovered = new ArrayList<>();
+    String loadBefore = load();
     ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
     try (Timeline timeline = new Timeline(soak.plus(Duration.ofMinutes(10)))) {
       List<Future<?>> running = new ArrayList<>();
@@ -484,10 +486,16 @@ class ChaosE2E {
         record.begin(fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         long t0 = System.currentTimeMillis();
         String what = inject(fault, random);
-        stack.restoreAll();
-        stack.awaitSteady(STEADY);
-        await("echo through nginx after " + what).atMost(STEADY).ignoreExceptions()
-            .until(ChaosE2E::echoesThroughNginx);
+        try {
+          stack.restoreAll();
+          stack.awaitSteady(STEADY);
+          await("echo through nginx after " + what).atMost(STEADY).ignoreExceptions()
+              .until(ChaosE2E::echoesThroughNginx);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          unrecovered.add(what + ": " + e.getMessage());
+          System.out.println("CHAOS not recovered after " + what + ": " + e.getMessage());
+          break;
+        }
         String line = String.format("CHAOS %s: %s; steady again after %d ms", Instant.now(), what,
             System.currentTimeMillis() - t0);
         System.out.println(line);
@@ -511,7 +519,8 @@ class ChaosE2E {
       for (long t : timeline.overlapTimes()) {
         overlapsByFault.merge(record.phaseAt(t).fault, 1L, Long::sum);
       }
-      String table = table(record, overlapsByFault, seed, minutes, rounds);
+      String table = table(record, overlapsByFault, seed, minutes, rounds)
+          + String.format("%nLoad average (1/5/15 min) before: %s, after: %s%n", loadBefore, load());
       System.out.println(table);
       System.out.println("CHAOS sampler overlaps: " + timeline.overlaps());
       record.errors.forEach(e -> System.out.println("CHAOS error: " + e));
@@ -521,6 +530,7 @@ class ChaosE2E {
           .mapToLong(p -> p.wrong + p.duplicated + p.lostOpen + p.wrongInstance).sum();
       assertThat(record.phases.size()).as("faults injected").isGreaterThan(1);
       assertThat(record.echoTimes).as("echoes").isNotEmpty();
+      assertThat(unrecovered).as("faults the stack did not recover from within " + STEADY).isEmpty();
       assertThat(timeline.overlaps()).as("sampler rounds with two serving").isEmpty();
       assertThat(bad).as("wrong, duplicated, from a non-serving instance, or lost on an open connection: "
           + record.errors).isZero();
@@ -529,6 +539,15 @@ class ChaosE2E {
       stack.restoreAll();
     }
     stack.awaitSteady(STEADY);
+  }
+
+  private static String load() {
+    try {
+      List<String> parts = List.of(Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+", -1));
+      return String.join(" ", parts.subList(0, 3));
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   /** The longest stretch (ms) in which no client got an echo, per fault, by the phase it began in. */
@@ -599,7 +618,7 @@ class ChaosE2E {
     Files.createDirectories(out.getParent());
     List<String> lines = new ArrayList<>();
     lines.add(table);
-    lines.add("Faults:");
+    lines.add("Faults (" + Instant.now() + "):");
     log.forEach(l -> lines.add("    " + l));
     errors.forEach(e -> lines.add("    error: " + e));
     Files.write(out, lines, StandardCharsets.UTF_8);
