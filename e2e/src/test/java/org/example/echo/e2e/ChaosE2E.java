@@ -330,12 +330,13 @@ class ChaosE2E {
           check(id, reply, inFlight, answered, instance, record);
           continue;
         }
-        if (c.closed().isDone()) {
+        if (c.closed().isDone() || (c.error() != null && !c.session().isOpen())) {
           // Replies that arrived before the close were taken above (next() drains the queue first). The client
           // was told the connection ended (Jetty reports 1006 when it ended without a close frame): what was in
           // flight may be lost, and is counted so.
           EchoClient.Closed closed = c.closed().getNow(null);
           synchronized (record) {
+            // 0: Jetty reported an error and the session ended without a close callback.
             record.current().closes.merge(closed == null ? 0 : closed.code(), 1L, Long::sum);
             for (Sent s : inFlight) {
               s.phase.lostClosed++;
