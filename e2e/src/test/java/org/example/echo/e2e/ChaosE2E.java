@@ -45,6 +45,8 @@ class ChaosE2E {
   private static final String INSTANCE_HEADER = "X-Echo-Instance";
   private static final Duration STEADY = Duration.ofSeconds(90);
   private static final Duration SAMPLE_PERIOD = Duration.ofMillis(20);
+  /** Longest a sample's upgrade, and then its echo, may take: a round ends within twice this. */
+  private static final Duration SAMPLE_CONNECT = Duration.ofMillis(300);
   /** A reply's instance must have been seen serving this close to the reply (sampler rounds are 20 ms). */
   private static final long WINDOW_MS = Long.getLong("e2e.chaos.windowMs", 1_000);
   /** No reply and no close for this long: the message is lost on a connection that stayed open. */
@@ -125,10 +127,19 @@ class ChaosE2E {
       }
       long start = System.currentTimeMillis();
       try {
-        EchoClient c = EchoClient.connect(sampling, URI.create("ws://" + ip + ":8080/"));
+        // Bounded here, not by connect()'s 10 s: a cut-off host must not stall the round (and so the sampling
+        // of the other instance) beyond the window the replies are checked against.
+        EchoClient c = new EchoClient();
+        Future<?> connecting = sampling.connect(c, URI.create("ws://" + ip + ":8080/"));
+        try {
+          connecting.get(SAMPLE_CONNECT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          connecting.cancel(true);
+          return false;
+        }
         try {
           String instance = c.session().getUpgradeResponse().getHeader(INSTANCE_HEADER);
-          boolean echoed = EchoReply.to("sample").equals(c.echo("sample", Duration.ofMillis(500)));
+          boolean echoed = EchoReply.to("sample").equals(c.echo("sample", SAMPLE_CONNECT));
           if (echoed && instance != null) {
             List<long[]> list = serving.computeIfAbsent(instance, k -> new ArrayList<>());
             synchronized (list) {
