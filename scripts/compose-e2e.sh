@@ -6,6 +6,7 @@
 # their coverage, and always tears down. First promtool checks the alert rules and runs their unit tests
 # (prometheus/alerts.test.yml) in the Prometheus image.
 # Needs a Docker daemon and target/echo-service.jar (./build.sh). The tests are the e2e module's (e2e/).
+# Extra arguments go to Maven, e.g. scripts/chaos.sh's -Dit.test=ChaosE2E -De2e.chaos.minutes=20.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
@@ -66,10 +67,10 @@ await "a leader behind nginx" 60 bash -c "curl -sf http://$nginx_addr/healthz | 
 
 echo "compose-e2e: end-to-end tests; full log target/e2e.log"
 status=0
-run_logged target/e2e.log '^\[(ERROR|WARNING)\]|Tests run:|BUILD|MEASURED' \
+run_logged target/e2e.log '^\[(ERROR|WARNING)\]|Tests run:|BUILD|MEASURED|CHAOS|^Chaos soak|^\|' \
   maven verify -Pe2e -pl :echo-e2e -am -DskipUTs=true \
   -De2e.compose="${COMPOSE[*]}" -De2e.project="$project" \
-  -De2e.nginx="$nginx_addr" -De2e.consul="$consul_addr" || status=$?
+  -De2e.nginx="$nginx_addr" -De2e.consul="$consul_addr" "$@" || status=$?
 
 echo "compose-e2e: stopping replicas gracefully so they write their coverage"
 compose stop -t 20 echo1 echo2 >/dev/null 2>&1 || true

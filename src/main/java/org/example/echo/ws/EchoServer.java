@@ -1,5 +1,7 @@
 package org.example.echo.ws;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -40,6 +42,9 @@ public final class EchoServer {
   private static final Logger log = LoggerFactory.getLogger(EchoServer.class);
   private static final long HTTP_IDLE_TIMEOUT_MIN_MS = 10_000;
   private static final long DEFAULT_STOP_TIMEOUT_MS = 2_000;
+
+  /** On every accepted upgrade: the address:port the client (or proxy) reached, naming the serving instance. */
+  public static final String INSTANCE_HEADER = "X-Echo-Instance";
 
   private final EchoSettings settings;
   private final ConnectionGate gate = new ConnectionGate();
@@ -136,9 +141,15 @@ public final class EchoServer {
           response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "not serving: this instance is a standby\n");
       return null;
     }
+    response.getHeaders().put(INSTANCE_HEADER, instance(request));
     Scheduler scheduler = server.getScheduler();
     return new EchoEndpoint(gate.nextConnectionId(), remote, gate, scheduler, server.getThreadPool(),
         settings.sendQueueLimit(), metrics);
+  }
+
+  private static String instance(ServerUpgradeRequest request) {
+    SocketAddress local = request.getConnectionMetaData().getLocalSocketAddress();
+    return local instanceof InetSocketAddress a ? a.getAddress().getHostAddress() + ":" + a.getPort() : "unknown";
   }
 
   public void start() throws Exception {

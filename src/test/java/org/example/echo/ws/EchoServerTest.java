@@ -92,6 +92,15 @@ class EchoServerTest {
   }
 
   @Test
+  void theUpgradeNamesTheServingInstance() throws Exception {
+    EchoServer server = serving();
+    EchoClient c = EchoClient.connect(client, uri(server));
+    assertThat(c.session().getUpgradeResponse().getHeader(EchoServer.INSTANCE_HEADER))
+        .isEqualTo("127.0.0.1:" + server.port());
+    c.close();
+  }
+
+  @Test
   void webSocketReadsAreCompletedOnTheSelectorThread() throws Exception {
     EchoServer server = serving();
     EchoClient c = EchoClient.connect(client, uri(server));

@@ -84,6 +84,37 @@ public final class ComposeStack {
     return mode.startsWith("container:") ? mode.substring("container:".length()) : id;
   }
 
+  /** The one network a namespace-owning service (a Consul server or agent) is attached to, by name. */
+  public String network(String service) {
+    return docker("inspect", "-f", "{{range $name, $n := .NetworkSettings.Networks}}{{$name}} {{end}}",
+            container(service))
+        .strip();
+  }
+
+  /**
+   * Cuts a host off: disconnects the namespace-owning service (an agent) from its network, so it and every
+   * container sharing its namespace lose the network at once. Returns the network and the address it had.
+   */
+  public String[] cutOff(String service) {
+    String network = network(service);
+    String ip = ip(service);
+    docker("network", "disconnect", network, container(service));
+    return new String[] {network, ip};
+  }
+
+  /**
+   * Connects a cut-off host back, with its old address where Docker allows it (a host keeps its address
+   * when its cable comes back); true when it got that address back.
+   */
+  public boolean reconnect(String service, String network, String ip) {
+    try {
+      docker("network", "connect", "--ip", ip, network, container(service));
+    } catch (IllegalStateException e) {
+      docker("network", "connect", network, container(service));
+    }
+    return ip.equals(ip(service));
+  }
+
   public boolean running(String service) {
     return "true".equals(docker("inspect", "-f", "{{.State.Running}}", container(service)).strip());
   }

@@ -22,6 +22,7 @@ public final class EchoClient implements Session.Listener.AutoDemanding {
   private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
   private final CompletableFuture<Closed> closed = new CompletableFuture<>();
   private volatile Session session;
+  private volatile Throwable error;
 
   public static EchoClient connect(WebSocketClient client, URI uri) throws Exception {
     return connect(client, uri, Map.of());
@@ -50,6 +51,20 @@ public final class EchoClient implements Session.Listener.AutoDemanding {
     ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload).flip();
     received.add(copy);
     callback.succeed();
+  }
+
+  /**
+   * A failed upgrade (e.g. a standby's 503) or a broken connection: the caller learns of it from connect()'s
+   * exception or from closed(); without this Jetty logs each one as unhandled, which floods a sampler's output.
+   */
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    error = cause;
+  }
+
+  /** The last error Jetty reported on this connection, if any. */
+  public Throwable error() {
+    return error;
   }
 
   @Override
