@@ -3,6 +3,7 @@ package org.example.echo.ws;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -116,8 +117,17 @@ public final class EchoServer {
       return null;
     }
     Scheduler scheduler = server.getScheduler();
-    return new EchoEndpoint(
-        gate.nextConnectionId(), remote, gate, scheduler, server.getThreadPool(), settings.sendQueueLimit());
+    return new EchoEndpoint(gate.nextConnectionId(), remote, gate, scheduler, server.getThreadPool(),
+        turnOf(request), settings.sendQueueLimit());
+  }
+
+  /** The selector turns of the connection's end point (InlineReadEndPoint), or none: every message a new turn. */
+  private static IntSupplier turnOf(ServerUpgradeRequest request) {
+    if (request.getConnectionMetaData().getConnection().getEndPoint() instanceof InlineReadEndPoint endPoint) {
+      return endPoint::turn;
+    }
+    int[] never = {0};
+    return () -> ++never[0];
   }
 
   public void start() throws Exception {
