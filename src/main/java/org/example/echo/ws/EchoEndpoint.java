@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -24,14 +25,15 @@ import org.slf4j.spi.LoggingEventBuilder;
  * sendQueueLimit} replies may wait, one more and the client is closed with 1008 and cut off shortly after.
  *
  * <p>Reads run on the selector thread, shared by every connection. A client that pipelines many small messages
- * would keep it for as long as its socket has data, so after {@link #MESSAGES_PER_TURN} messages in a row the
- * next demand is handed to the thread pool instead of being made at once: the selector goes on to the other
- * connections (see also InlineReadEndPoint's read budget, which bounds the bytes of one turn).
+ * would keep it for as long as its socket has data, so after {@link #MESSAGES_PER_TURN} messages in one turn of
+ * the selector the next demand is handed to the thread pool instead of being made at once: the selector goes on
+ * to the other connections (see also InlineReadEndPoint's read budget, which bounds the bytes of one turn). A
+ * client with one message in flight never reaches it, so the common case costs nothing.
  */
 public final class EchoEndpoint implements Session.Listener {
 
   static final int SLOW_READER = 1008;
-  /** Messages read in a row before this connection yields the thread that reads it. */
+  /** Messages read in one turn before this connection yields the thread that reads it. */
   static final int MESSAGES_PER_TURN = 64;
   private static final long DISCONNECT_GRACE_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(EchoEndpoint.class);
@@ -46,16 +48,19 @@ public final class EchoEndpoint implements Session.Listener {
   private final AtomicInteger pendingReplies = new AtomicInteger();
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile Session session;
-  private int messagesInARow; // only the one thread that delivers this connection's messages touches it
+  private final IntSupplier turn;
+  private int messagesInARow; // only the one thread that delivers this connection's messages touches them
+  private int turnOfLastMessage;
 
   EchoEndpoint(
-      long id, String remote, ConnectionGate gate, Scheduler scheduler, Executor executor, int sendQueueLimit,
-      WebSocketMetrics metrics) {
+      long id, String remote, ConnectionGate gate, Scheduler scheduler, Executor executor, IntSupplier turn,
+      int sendQueueLimit, WebSocketMetrics metrics) {
     this.id = id;
     this.remote = remote;
     this.gate = gate;
     this.scheduler = scheduler;
     this.executor = executor;
+    this.turn = turn;
     this.sendQueueLimit = sendQueueLimit;
     this.metrics = metrics;
   }
@@ -128,8 +133,13 @@ public final class EchoEndpoint implements Session.Listener {
     demandNext();
   }
 
-  /** Asks for the next message: at once, or after MESSAGES_PER_TURN in a row from another thread (see above). */
+  /** Asks for the next message: at once, or after MESSAGES_PER_TURN in this turn from another thread (see above). */
   private void demandNext() {
+    int now = turn.getAsInt();
+    if (now != turnOfLastMessage) {
+      turnOfLastMessage = now;
+      messagesInARow = 0;
+    }
     if (++messagesInARow < MESSAGES_PER_TURN) {
       session.demand();
       return;

@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -144,12 +145,21 @@ public final class EchoServer {
     response.getHeaders().put(INSTANCE_HEADER, instance(request));
     Scheduler scheduler = server.getScheduler();
     return new EchoEndpoint(gate.nextConnectionId(), remote, gate, scheduler, server.getThreadPool(),
-        settings.sendQueueLimit(), metrics);
+        turnOf(request), settings.sendQueueLimit(), metrics);
   }
 
   private static String instance(ServerUpgradeRequest request) {
     SocketAddress local = request.getConnectionMetaData().getLocalSocketAddress();
     return local instanceof InetSocketAddress a ? a.getAddress().getHostAddress() + ":" + a.getPort() : "unknown";
+  }
+
+  /** The selector turns of the connection's end point (InlineReadEndPoint), or none: every message a new turn. */
+  private static IntSupplier turnOf(ServerUpgradeRequest request) {
+    if (request.getConnectionMetaData().getConnection().getEndPoint() instanceof InlineReadEndPoint endPoint) {
+      return endPoint::turn;
+    }
+    int[] never = {0};
+    return () -> ++never[0];
   }
 
   public void start() throws Exception {

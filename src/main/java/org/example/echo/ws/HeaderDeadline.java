@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A deadline for the request header ({@code --header-timeout}): an HTTP connection must complete a request
- * header within it of opening, else it gets a 408 and is closed. The idle timeout cannot do this: every byte
- * resets it, so 500 connections sending a header byte a second stayed open for good. A kept-alive connection
- * waiting for its next request is closed between one and two deadlines after its last one. Upgraded
- * (WebSocket) connections are not affected.
+ * header within it of opening, else it gets a 408 (or, having sent nothing, is just closed). The idle timeout
+ * cannot do this: every byte resets it, so 500 connections sending a header byte a second stayed open for good.
+ * On a kept-alive connection, a next header that has begun must be complete within one to two deadlines; one
+ * that has not begun is left to the idle timeout, as before. Upgraded (WebSocket) connections are not affected.
  */
 final class HeaderDeadline implements Connection.Listener {
 
@@ -41,7 +41,7 @@ final class HeaderDeadline implements Connection.Listener {
   @Override
   public void onOpened(Connection connection) {
     if (connection instanceof HttpConnection http) {
-      schedule(http, 0);
+      schedule(http, 0, false);
     }
   }
 
@@ -50,28 +50,30 @@ final class HeaderDeadline implements Connection.Listener {
     // The next check finds the end point closed and ends.
   }
 
-  private void schedule(HttpConnection http, long requestsSoFar) {
-    scheduler.schedule(() -> check(http, requestsSoFar), deadlineMs, TimeUnit.MILLISECONDS);
+  private void schedule(HttpConnection http, long requestsSoFar, boolean headerBegun) {
+    scheduler.schedule(() -> check(http, requestsSoFar, headerBegun), deadlineMs, TimeUnit.MILLISECONDS);
   }
 
-  /** A deadline passed: cut the connection if no request header completed since the last check and none runs. */
-  private void check(HttpConnection http, long requestsBefore) {
+  /**
+   * A deadline passed. No request yet: cut. Kept alive: cut if the same next header was already begun at the
+   * previous check (no request completed since) and still is not complete.
+   */
+  private void check(HttpConnection http, long requestsBefore, boolean headerBegunBefore) {
     EndPoint endPoint = http.getEndPoint();
     if (!endPoint.isOpen() || endPoint.getConnection() != http) {
       return; // closed, or upgraded to WebSocket
     }
     long requests = http.getMessagesIn();
-    boolean waitingForHeader = requests == http.getMessagesOut();
-    if (requests != requestsBefore || !waitingForHeader) {
-      schedule(http, requests);
-      return;
-    }
-    if (requests == 0 && http.getBytesIn() > 0) {
+    boolean waiting = requests == http.getMessagesOut(); // no request being handled
+    boolean headerBegun = waiting && !http.getParser().isStart() && http.getParser().inHeaderState();
+    if (requests == 0 && http.getBytesIn() == 0) {
+      endPoint.close(); // silent since it opened: nothing to answer
+    } else if (requests == 0 || (requests == requestsBefore && headerBegun && headerBegunBefore)) {
       cuts.warn("cut a connection whose request header was not complete within " + deadlineMs
           + " ms (--header-timeout), last from " + endPoint.getRemoteSocketAddress());
       answerAndClose(endPoint);
     } else {
-      endPoint.close(); // silent since it opened, or idle between requests: nothing to answer
+      schedule(http, requests, headerBegun);
     }
   }
 

@@ -38,6 +38,9 @@ final class InlineReadEndPoint extends SocketChannelEndPoint {
   private Callback lastRead;
   private Callback lastInline;
   private int readThisTurn; // only touched by the one fill at a time that the connection allows
+  // The selector's turns for this connection. Written by the selector before it reads; EchoEndpoint reads it
+  // while handling what was read, after Jetty's own locks between the two, so a plain field is enough.
+  private int turn;
 
   InlineReadEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
     super(channel, selector, key, scheduler);
@@ -63,6 +66,12 @@ final class InlineReadEndPoint extends SocketChannelEndPoint {
   /** The selector calls this when the socket is readable: a new turn begins. */
   private void newTurn() {
     readThisTurn = 0;
+    turn++; // only the selector thread writes it
+  }
+
+  /** Which turn of the selector this connection is in; a new number each time the socket was found readable. */
+  int turn() {
+    return turn;
   }
 
   /** The connection registers the same callback each time; wrap it once. Read interest is one at a time. */

@@ -79,18 +79,32 @@ class HeaderDeadlineTest {
   }
 
   @Test
-  void aKeptAliveConnectionWaitingForItsNextRequestIsClosedWithinTwoDeadlines() throws Exception {
+  void onAKeptAliveConnectionABegunNextHeaderIsCutWithinTwoDeadlinesAndAnIdleOneIsLeftAlone() throws Exception {
     EchoServer server = server();
     try (Socket keptAlive = connect(server.port())) {
-      keptAlive.getOutputStream().write(
-          "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      OutputStream out = keptAlive.getOutputStream();
       InputStream in = keptAlive.getInputStream();
-      assertThat(RawWebSocket.readHttpHead(in)).startsWith("HTTP/1.1 200");
+      String health = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+      out.write(health.getBytes(StandardCharsets.US_ASCII));
+      assertThat(readResponse(in)).contains("\"status\":\"UP\"");
+      await("idle for three deadlines").pollDelay(DEADLINE.multipliedBy(3)).atMost(Duration.ofSeconds(5))
+          .until(() -> true);
+      out.write(health.getBytes(StandardCharsets.US_ASCII)); // still open: the idle timeout decides
+      assertThat(readResponse(in)).contains("\"status\":\"UP\"");
+
       long start = System.nanoTime();
-      byte[] rest = in.readAllBytes(); // the body, then the end when the server closes
-      assertThat(new String(rest, StandardCharsets.UTF_8)).contains("\"status\":\"UP\"");
+      out.write("GET /healthz HTTP/1.1\r\nHost: 1".getBytes(StandardCharsets.US_ASCII)); // and no more
+      String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 408");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(DEADLINE.multipliedBy(3));
     }
+  }
+
+  /** One response with a Content-Length body. */
+  private static String readResponse(InputStream in) throws IOException {
+    String head = RawWebSocket.readHttpHead(in);
+    int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *([0-9]+).*", "$1"));
+    return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 
   @Test
