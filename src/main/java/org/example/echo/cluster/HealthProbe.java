@@ -17,19 +17,26 @@ final class HealthProbe {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http;
   private final Duration timeout;
+  private HttpClient http;
 
   HealthProbe(Duration timeout) {
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  /** Built on first use: a JDK client starts a selector thread, and most servers (tests) never ask anyone. */
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+    return http;
   }
 
   /** Its /healthz as JSON; fails on no answer within the timeout, a status other than 200, or a body that is not JSON. */
   CompletableFuture<JsonNode> ask(RegisteredInstance instance) {
     URI uri = URI.create("http://" + hostPort(instance) + "/healthz");
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+    return http().sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
       if (response.statusCode() != 200) {
         throw new IllegalStateException("/healthz answered " + response.statusCode());
       }
