@@ -10,7 +10,9 @@
 # profiles). Needs Docker, ./build.sh (jars), and the 2 cores to itself: run it as
 #   flock /tmp/echo-heavy.lock ./bench.sh --storm 1000 2500 5000 10000
 # Knobs: STORM_DURATION (120s: the bound of each check), STORM_BACKOFF (100ms), STORM_BACKOFF_MAX (1s),
-# STORM_PROFILE=1 (perf record -a during each storm, and JFR in both JVMs; see docs/bench.md).
+# STORM_DIAL_TIMEOUT (5000 ms: a client gives up a dial or echo and redials), STORM_PROFILE=1 (perf record -a
+# during each storm, and JFR in both JVMs; see docs/bench.md), STORM_JAVA_OPTS (JVM options for both instances,
+# e.g. -XX:TieredStopAtLevel=1).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
@@ -24,7 +26,7 @@ done
 tools_jar=tools/target/echo-tools.jar
 [[ -f $tools_jar && -f target/echo-service.jar ]] || { echo "bench.sh --storm: build first: ./build.sh" >&2; exit 2; }
 duration=${STORM_DURATION:-120s} backoff=${STORM_BACKOFF:-100ms} backoff_max=${STORM_BACKOFF_MAX:-1s}
-profile=${STORM_PROFILE:-0}
+profile=${STORM_PROFILE:-0} dial_timeout=${STORM_DIAL_TIMEOUT:-5000} java_opts=${STORM_JAVA_OPTS:-}
 out=target/storm
 project="echo-storm-$$"
 export ECHO_IMAGE="echo-service:storm-$$" ECHO_PORT=0 CONSUL_UI_PORT=0
@@ -46,17 +48,20 @@ trap 'exit 130' INT TERM
 ulimit -n "$(ulimit -Hn)" # every client is an open file
 rm -rf "$out" && mkdir -p "$out"
 
-if [[ $profile == 1 ]]; then
-  # JFR in both JVMs, written when the JVM exits (the new leader is stopped gracefully after each storm).
-  cat >"$out/compose.profile.yml" <<'YML'
-x-jfr: &jfr
+jfr=""
+if [[ $profile == 1 ]]; then jfr="-XX:StartFlightRecording=filename=/data/storm.jfr,dumponexit=true,settings=profile"; fi
+if [[ $profile == 1 || -n $java_opts ]]; then
+  # JVM options for both instances; JFR written when the JVM exits (the new leader is stopped gracefully after
+  # each storm).
+  cat >"$out/compose.jvm.yml" <<YML
+x-jvm: &jvm
   environment:
-    JAVA_TOOL_OPTIONS: "-XX:StartFlightRecording=filename=/data/storm.jfr,dumponexit=true,settings=profile"
+    JAVA_TOOL_OPTIONS: "$jfr $java_opts"
 services:
-  echo1: *jfr
-  echo2: *jfr
+  echo1: *jvm
+  echo2: *jvm
 YML
-  files+=(-f "$out/compose.profile.yml")
+  files+=(-f "$out/compose.jvm.yml")
 fi
 
 cid() { docker ps -aq --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$1"; }
@@ -105,7 +110,7 @@ for n in "${counts[@]}"; do
   old=$(leader) new=$([[ $(leader) == echo1 ]] && echo echo2 || echo echo1)
   log="$out/storm-$n.txt"
   say "N=$n: $n clients through nginx to $old (load $(load_average))"
-  java -Xss256k -jar "$tools_jar" check --reconnect -y -c "$n" -s 0 -d 5000 -i 1 --duration "$duration" \
+  java -Xss256k -jar "$tools_jar" check --reconnect -y -c "$n" -s 0 -d "$dial_timeout" -i 1 --duration "$duration" \
     --backoff "$backoff" --backoff-max "$backoff_max" "ws://$nginx/" >"$log" 2>&1 &
   client_pid=$!
   for _ in $(seq 1 1200); do # 120 s at most
@@ -128,12 +133,17 @@ for n in "${counts[@]}"; do
     perf_pid=$!
   fi
   load_before="$(load_average)" t0=$(date +%s.%N)
+  echo "$t0" >"$out/kill-$n.epoch" # to cut the profiles to the storm
   say "N=$n: all $n echoing ($server_conns on $old); docker kill $old"
   docker kill "$(cid "$old")" >/dev/null
   wait "$client_pid" || true
   client_pid=""
   t1=$(date +%s.%N)
-  [[ -n $perf_pid ]] && { kill -INT "$perf_pid"; wait "$perf_pid" || true; perf_pid=""; }
+  if [[ -n $perf_pid ]]; then
+    kill -INT "$perf_pid"; wait "$perf_pid" || true; perf_pid=""
+    perf report -i "$out/perf-$n.data" --stdio --sort pid,comm --no-children -g none 2>/dev/null |
+      grep '%' | head -40 >"$out/perf-$n-by-thread.txt" || true
+  fi
   serving=$(serving_at "$(cid "$new")")
   after_kill=$([[ -n $serving ]] && awk -v a="$t0" -v b="$serving" 'BEGIN { printf "%.2f s", b - a }' || echo "?")
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
@@ -159,7 +169,8 @@ Machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -
 Load average (1/5/15 min) at start: $started_load; at end: $(load_average). The clients, nginx, both JVMs and six Consul
 agents share the cores. Stack: docker-compose.yml (nginx $(docker inspect -f '{{.Config.Image}}' "$(cid nginx)"), Consul $(docker inspect -f '{{.Config.Image}}' "$(cid consul1)")).
 Clients: \`check --reconnect\` (NIO client, one thread) on the host, dialling nginx's container address
-ws://$nginx/ directly (not through Docker's userland port proxy); back-off $backoff doubling to $backoff_max, equal jitter.
+ws://$nginx/ directly (not through Docker's userland port proxy); back-off $backoff doubling to $backoff_max, equal jitter;
+a dial or echo unanswered for $dial_timeout ms is given up and redialled.${java_opts:+ JVM options of both instances: $java_opts.}
 
 | clients | held and echoing through nginx | connections on the leader | all echoing after |
 |---|---|---|---|

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Failure measurements on the cluster stack of docker-compose.yml (three Consul servers, an agent per host, two
 # echo instances, nginx): for each scenario and run, a 50 ms probe through nginx
-# (java -jar target/echo-service.jar probe) while every instance's /healthz role is sampled every ~50 ms; then
+# (java -jar tools/target/echo-tools.jar probe) while every instance's /healthz role is sampled every ~50 ms; then
 # the fault; then the stack is restored. Prints one line per run and a summary; files in target/cluster-measure/.
 # Usage: scripts/cluster-measure.sh [RUNS] [SCENARIO...]       (from any directory; RUNS default 2)
 #   scenarios: raft-kill raft-stop follower-kill instance-kill host-kill agent-disconnect serf-standby
@@ -117,7 +117,7 @@ run_one() {
   probe_log="$out/$scenario-$run.probe"; samples="$out/$scenario-$run.roles"
   t0=$(now)
   if [ "$scenario" != serf-standby ]; then
-    java -jar target/echo-service.jar probe --interval 50ms --duration "$probe_duration" --max-outage 60s \
+    java -jar tools/target/echo-tools.jar probe --interval 50ms --duration "$probe_duration" --max-outage 60s \
       "ws://$nginx/" > "$probe_log" 2>/dev/null & bg+=($!)
     # The JVM may take seconds to start on a busy machine: the fault comes 3 s after the probe's first line.
     await "the probe to start" 30 grep -q '^Probing' "$probe_log"
@@ -162,7 +162,7 @@ run_one() {
 }
 
 mkdir -p "$out"; rm -f "$out"/*.probe "$out"/*.roles
-[ -f target/echo-service.jar ] || { echo "cluster-measure: run ./build.sh first"; exit 1; }
+[ -f target/echo-service.jar ] && [ -f tools/target/echo-tools.jar ] || { echo "cluster-measure: run ./build.sh first"; exit 1; }
 echo "cluster-measure: building $ECHO_IMAGE; stack $project, gossip $CONSUL_GOSSIP, $runs run(s) of: ${scenarios[*]}"
 build_image "$ECHO_IMAGE"
 compose up -d
