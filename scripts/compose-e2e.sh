@@ -26,7 +26,11 @@ promtool() { docker run --rm --entrypoint promtool -v "$PWD/prometheus:/rules:ro
 cleanup() {
   local status=$?
   echo "compose-e2e: tearing down $project"
-  if [ "$status" -ne 0 ]; then compose logs --no-color --tail=200 > target/e2e-compose.log 2>&1 || true; fi
+  if [ "$status" -ne 0 ]; then
+    compose logs --no-color --tail=200 > target/e2e-compose.log 2>&1 || true
+    echo "compose-e2e: the replicas' leadership changes (all logs in target/e2e-compose.log):"
+    compose logs --no-color echo1 echo2 2>&1 | grep -E 'leadership [A-Z]+ -> |stopped serving' | tail -n 30 || true
+  fi
   compose down -v --remove-orphans >/dev/null 2>&1 || true
   docker image rm -f "$ECHO_IMAGE" >/dev/null 2>&1 || true
   exit "$status"

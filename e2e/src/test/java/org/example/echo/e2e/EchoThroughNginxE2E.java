@@ -17,6 +17,7 @@ import org.example.echo.testkit.ComposeStack;
 import org.example.echo.testkit.EchoClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The steady stack as a client sees it through nginx. */
@@ -29,10 +30,14 @@ class EchoThroughNginxE2E {
   @BeforeAll
   static void connect() throws Exception {
     stack = new ComposeStack();
-    stack.restoreAll();
-    stack.awaitSteady(Duration.ofSeconds(60));
     client = new WebSocketClient();
     client.start();
+  }
+
+  @BeforeEach
+  void steadyStack() {
+    stack.restoreAll();
+    stack.awaitSteady(Duration.ofSeconds(60));
   }
 
   @AfterAll

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,6 +32,7 @@ public final class ComposeStack {
       List.of("consul1", "consul2", "consul3", "agent1", "agent2", "agent-nginx", "nginx", "echo1", "echo2");
   private static final Pattern ROLE = Pattern.compile("\"role\":\"(\\w+)\"");
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration SETTLED = Duration.ofSeconds(3);
 
   private final String project;
   private final HttpClient http =
@@ -157,17 +159,62 @@ public final class ComposeStack {
     return leaders.size() == 1 ? Optional.of(leaders.get(0)) : Optional.empty();
   }
 
-  /** Waits until every replica runs, exactly one leads and the others stand by; returns the leader. */
+  /**
+   * Waits until every replica runs, exactly one leads, the others stand by and nginx routes to the leader, and
+   * all of that holds with the same leader for {@link #SETTLED}; returns the leader. The settling matters on two
+   * cores: a JVM that just started compiles for seconds and starves its neighbours, and a test should begin on a
+   * stack that has stopped moving rather than in the last instant of a failover.
+   */
   public String awaitSteady(Duration atMost) {
-    await("every replica running, one leader, the rest standby")
-        .atMost(atMost)
+    AtomicReference<String> previous = new AtomicReference<>("");
+    await("every replica running, one leader behind nginx, the rest standby, the same for " + SETTLED.toSeconds() + " s")
+        .atMost(atMost.plus(SETTLED))
+        .during(SETTLED)
         .pollInterval(Duration.ofMillis(200))
-        .until(
-            () ->
-                REPLICAS.stream().allMatch(this::running)
-                    && REPLICAS.stream().filter(r -> "leader".equals(role(r))).count() == 1
-                    && REPLICAS.stream().filter(r -> "standby".equals(role(r))).count() == REPLICAS.size() - 1);
+        .until(() -> {
+          String now = steadyLeader().orElse("");
+          return !now.isEmpty() && now.equals(previous.getAndSet(now));
+        });
     return leader().orElseThrow();
+  }
+
+  /** The leader when the stack is steady right now (see {@link #awaitSteady}), else empty. */
+  private Optional<String> steadyLeader() {
+    if (!REPLICAS.stream().allMatch(this::running)) {
+      return Optional.empty();
+    }
+    List<String> leaders = new ArrayList<>();
+    for (String replica : REPLICAS) {
+      String role = role(replica);
+      if ("leader".equals(role)) {
+        leaders.add(replica);
+      } else if (!"standby".equals(role)) {
+        return Optional.empty();
+      }
+    }
+    if (leaders.size() != 1 || !nginxRoutesTo(leaders.get(0))) {
+      return Optional.empty();
+    }
+    return Optional.of(leaders.get(0));
+  }
+
+  /** Whether /healthz through nginx is answered by this replica as the leader. */
+  private boolean nginxRoutesTo(String replica) {
+    try {
+      URI health = URI.create("http://" + published("nginx", 80) + "/healthz");
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(health).timeout(Duration.ofMillis(800)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200
+          && response.body().contains("\"role\":\"leader\"")
+          && response.body().contains("@" + ip(replica) + ":");
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Brings back whatever a test stopped or killed. */
