@@ -1,0 +1,112 @@
+package org.example.echo.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.example.echo.core.InstanceDirectory;
+import org.example.echo.core.RegisteredInstance;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The view's own logic with a fake directory: registrations that share an address are one row. The address that
+ * answers is a stand-in serving a fixed {@code /healthz}; the dead ones are closed ports.
+ */
+class ClusterViewTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-01T13:00:00Z");
+
+  private HttpServer alive;
+
+  @BeforeEach
+  void startAlive() throws IOException {
+    alive = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    alive.createContext("/healthz", exchange -> {
+      byte[] body = """
+          {"status":"UP","role":"standby","roleSince":"2026-12-01T12:59:58Z","version":"v1","connections":3}
+          """.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    alive.start();
+  }
+
+  @AfterEach
+  void stopAlive() {
+    alive.stop(0);
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static List<InstanceReport> rows(InstanceDirectory directory) throws Exception {
+    ClusterView view = new ClusterView("echo", directory, new HealthProbe(Duration.ofMillis(500)),
+        Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run);
+    return view.report().get(10, TimeUnit.SECONDS).instances();
+  }
+
+  @Test
+  void aRestartedInstanceIsOneRowAndItsOldRegistrationIsMarkedStale() throws Exception {
+    int port = alive.getAddress().getPort();
+    // As Consul lists them, sorted by id: the killed process's registration first, critical until reaped.
+    List<InstanceReport> rows = rows(() -> List.of(
+        new RegisteredInstance("echo-1-killed", "127.0.0.1", port, "critical"),
+        new RegisteredInstance("echo-2-restarted", "127.0.0.1", port, "passing")));
+
+    assertThat(rows).containsExactly(new InstanceReport("echo-2-restarted", "127.0.0.1:" + port, "passing", "standby",
+        "2026-12-01T12:59:58Z", "v1", 3, "", List.of("echo-1-killed")));
+  }
+
+  @Test
+  void oneRowPerAddressAndPortWhateverTheOrderAndEqualChecksKeepTheSmallerId() throws Exception {
+    int port = alive.getAddress().getPort();
+    int dead = closedPort();
+    List<InstanceReport> rows = rows(() -> List.of(
+        new RegisteredInstance("echo-9-live", "127.0.0.1", port, "passing"),
+        new RegisteredInstance("echo-3-old", "127.0.0.1", port, "critical"),
+        new RegisteredInstance("echo-5-old", "127.0.0.1", port, "unknown-state"),
+        new RegisteredInstance("echo-8-dead", "127.0.0.1", dead, "critical"),
+        new RegisteredInstance("echo-7-dead", "127.0.0.1", dead, "critical")));
+
+    assertThat(rows).hasSize(2);
+    InstanceReport live = rows.get(0);
+    assertThat(live.id()).isEqualTo("echo-9-live");
+    assertThat(live.role()).isEqualTo("standby");
+    assertThat(live.staleRegistrations()).containsExactly("echo-3-old", "echo-5-old"); // unknown below critical
+    InstanceReport gone = rows.get(1);
+    assertThat(gone.address()).isEqualTo("127.0.0.1:" + dead);
+    assertThat(gone.id()).isEqualTo("echo-7-dead");
+    assertThat(gone.role()).isEqualTo(InstanceReport.UNREACHABLE);
+    assertThat(gone.since()).isEqualTo(NOW.toString());
+    assertThat(gone.consulHealth()).isEqualTo("critical");
+    assertThat(gone.staleRegistrations()).containsExactly("echo-8-dead");
+  }
+
+  @Test
+  void instancesOnOtherAddressesHaveNoStaleRegistrations() throws Exception {
+    int port = alive.getAddress().getPort();
+    int other = closedPort();
+    List<InstanceReport> rows = rows(() -> List.of(
+        new RegisteredInstance("echo-a", "127.0.0.1", port, "passing"),
+        new RegisteredInstance("echo-b", "127.0.0.1", other, "passing")));
+
+    assertThat(rows).extracting(InstanceReport::id).containsExactly("echo-a", "echo-b");
+    assertThat(rows).allSatisfy(r -> assertThat(r.staleRegistrations()).isEmpty());
+  }
+}
