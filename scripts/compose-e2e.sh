@@ -21,7 +21,13 @@ export ECHO_SERVICE_NAME="echo-e2e-$$"
 prometheus_image=${PROMETHEUS_IMAGE:-prom/prometheus:v2.53.0}
 compose_files=(-f docker-compose.yml -f docker/compose.coverage.yml)
 compose() { "${COMPOSE[@]}" -p "$project" "${compose_files[@]}" "$@"; }
-promtool() { docker run --rm --entrypoint promtool -v "$PWD/prometheus:/rules:ro" -w /rules "$prometheus_image" "$@"; }
+# The consul_sd configuration as the stack's Prometheus gets it (prometheus/start.sh writes it for the service
+# name) is checked in /rendered.
+rendered="$PWD/target/prometheus-rendered"
+promtool() {
+  docker run --rm --entrypoint promtool -v "$PWD/prometheus:/rules:ro" -v "$rendered:/rendered:ro" -w /rules \
+    "$prometheus_image" "$@"
+}
 
 cleanup() {
   local status=$?
@@ -39,10 +45,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "compose-e2e: promtool (from $prometheus_image): alert rules, their unit tests, the configuration"
+rm -rf "$rendered"
+ECHO_PROMETHEUS_CONFIG_DIR="$rendered" sh prometheus/start.sh
 promtool check rules alerts.yml
 promtool test rules alerts.test.yml
-if promtool check config --syntax-only prometheus.yml >/dev/null 2>&1; then
-  echo "compose-e2e: Prometheus discovers the instances with consul_sd_configs (prometheus/prometheus.yml)"
+if promtool check config --syntax-only /rendered/prometheus.yml >/dev/null 2>&1; then
+  echo "compose-e2e: Prometheus discovers the instances with consul_sd_configs (prometheus/prometheus.yml.template)"
 else
   # Debian's Prometheus is built without Consul SD: Consul's catalog reaches it through PrometheusSdBridge.
   promtool check config --syntax-only prometheus-http-sd.yml

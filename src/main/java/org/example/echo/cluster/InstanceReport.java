@@ -1,7 +1,10 @@
 package org.example.echo.cluster;
 
+import java.util.List;
+
 /**
- * One row of {@code GET /cluster}: an instance as the directory lists it and as its own {@code /healthz} answered.
+ * One row of {@code GET /cluster}: the instance at one address as the directory lists it and as its own {@code
+ * /healthz} answered.
  *
  * @param id the registration's id
  * @param address {@code ip:port}, where it was asked
@@ -11,6 +14,8 @@ package org.example.echo.cluster;
  * @param version its build, empty when unreachable
  * @param connections its open WebSocket connections, -1 when unreachable
  * @param problem why it is unreachable, else empty
+ * @param staleRegistrations ids of other registrations of the same address (an instance killed and restarted
+ *     there), not yet reaped by the directory; usually empty
  */
 public record InstanceReport(
     String id,
@@ -20,7 +25,8 @@ public record InstanceReport(
     String since,
     String version,
     int connections,
-    String problem) {
+    String problem,
+    List<String> staleRegistrations) {
 
   public static final String UNREACHABLE = "unreachable";
 }

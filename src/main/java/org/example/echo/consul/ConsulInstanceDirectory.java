@@ -21,7 +21,6 @@ public final class ConsulInstanceDirectory implements InstanceDirectory, AutoClo
 
   private static final long CONNECT_TIMEOUT_MS = 300;
   private static final long READ_TIMEOUT_MS = 700;
-  private static final List<String> WORST_LAST = List.of("passing", "warning", "critical");
 
   private final Consul consul;
   private final String serviceName;
@@ -69,14 +68,8 @@ public final class ConsulInstanceDirectory implements InstanceDirectory, AutoClo
       address = s.getNode().getAddress(); // Consul's own rule for a service registered without an address
     }
     String health = s.getChecks().stream().map(HealthCheck::getStatus)
-        .max(Comparator.comparingInt(ConsulInstanceDirectory::rank)).orElse("passing");
+        .max(Comparator.comparingInt(RegisteredInstance::healthRank)).orElse("passing");
     return new RegisteredInstance(s.getService().getId(), address, s.getService().getPort(), health);
-  }
-
-  /** Unknown states rank as critical: better an instance shown too sick than too healthy. */
-  private static int rank(String status) {
-    int i = WORST_LAST.indexOf(status);
-    return i < 0 ? WORST_LAST.size() : i;
   }
 
   private static String oneLine(String s) {

@@ -20,7 +20,7 @@ import org.example.echo.core.RegisteredInstance;
  * Prometheus HTTP service discovery ({@code http_sd_configs}) answered from Consul's catalog, for Prometheus
  * builds without {@code consul_sd_configs}: Debian's package disables Consul SD (its changelog: "until its
  * Debian package is back in shape"), and that is the Prometheus of this project's build machines. With the
- * official image Prometheus asks Consul itself (prometheus/prometheus.yml) and this is not run.
+ * official image Prometheus asks Consul itself (prometheus/prometheus.yml.template) and this is not run.
  *
  * <p>{@code java -cp echo-service.jar org.example.echo.consul.PrometheusSdBridge <consul-url> <service> <port>}
  * serves {@code GET /targets}: one group per registered address, with the instance's id and check state as

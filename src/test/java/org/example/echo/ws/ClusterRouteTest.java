@@ -61,7 +61,7 @@ class ClusterRouteTest {
   }
 
   @Test
-  void listsEveryRegisteredInstanceWithTheRoleItReportsOrUnreachable() throws Exception {
+  void listsEveryRegisteredAddressOnceWithTheRoleItReportsOrUnreachable() throws Exception {
     EchoServer standby = server("standby", ClusterView.of("echo", InstanceDirectory.none()));
     int gone = closedPort();
     AtomicInteger asked = new AtomicInteger();
@@ -70,8 +70,9 @@ class ClusterRouteTest {
       asked.incrementAndGet();
       return listed;
     }));
-    listed.addAll(List.of(at("a", leader.port(), "passing"), at("b", standby.port(), "passing"),
-        at("c", gone, "critical")));
+    // "a-old": the leader's address registered by a process killed before it started, not yet reaped.
+    listed.addAll(List.of(at("a", leader.port(), "passing"), at("a-old", leader.port(), "critical"),
+        at("b", standby.port(), "passing"), at("c", gone, "critical")));
 
     HttpResponse<String> response = get(leader, "GET");
     assertThat(response.statusCode()).isEqualTo(200);
@@ -87,6 +88,9 @@ class ClusterRouteTest {
     assertThat(rows.get(0).get("address").asText()).isEqualTo("127.0.0.1:" + leader.port());
     assertThat(rows.get(0).get("version").asText()).isEqualTo("test");
     assertThat(rows.get(0).get("connections").asInt()).isZero();
+    assertThat(rows.get(0).get("staleRegistrations")).containsExactly(JSON.getNodeFactory().textNode("a-old"));
+    assertThat(rows.get(1).get("staleRegistrations").isArray()).isTrue();
+    assertThat(rows.get(1).get("staleRegistrations")).isEmpty();
     assertThat(rows.get(1).get("role").asText()).isEqualTo("standby");
     JsonNode unreachable = rows.get(2);
     assertThat(unreachable.get("role").asText()).isEqualTo("unreachable");
