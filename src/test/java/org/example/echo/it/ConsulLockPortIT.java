@@ -104,8 +104,12 @@ class ConsulLockPortIT {
     consul.put("/v1/session/destroy/" + sa, "");
     long t0 = System.nanoTime();
     assertThat(b.acquire(sb, "b")).as("inside lock-delay").isFalse();
+    // b keeps its check passing while it waits: the lock-delay (1 s) is longer than the check TTL (800 ms).
     await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
-        .until(() -> b.acquire(sb, "b"));
+        .until(() -> {
+          b.keepAlive(false);
+          return b.acquire(sb, "b");
+        });
     long waited = ms(System.nanoTime() - t0);
     System.out.printf("[measured] acquire blocked by lock-delay for %d ms (configured %d ms)%n",
         waited, LEASE.lockDelay().toMillis());
