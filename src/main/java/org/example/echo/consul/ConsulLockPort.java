@@ -46,10 +46,11 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
   private static final long CONNECT_TIMEOUT_MS = 500;
   private static final long CALL_TIMEOUT_MS = 1000;
   /**
-   * A consistent read waits for a raft leader (Consul holds it up to 7 s during an election); a short timeout and
-   * a fresh request find the new leader sooner than a held one, which re-checks only every ~0.4 s.
+   * A consistent read waits for a raft leader (Consul holds it up to 7 s during an election, re-checking every
+   * ~0.4 s); our timeout ends it and the confirm loop sends a fresh one. Not shorter than ordinary calls: a slow
+   * but working Consul must still confirm.
    */
-  private static final long CONFIRM_TIMEOUT_MS = 400;
+  private static final long CONFIRM_TIMEOUT_MS = CALL_TIMEOUT_MS;
 
   /** Longest a non-blocking call can take before its timeouts fail it: connect, write, read. */
   public static final Duration LONGEST_CALL = Duration.ofMillis(CONNECT_TIMEOUT_MS + 2 * CALL_TIMEOUT_MS);
@@ -65,9 +66,9 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
   private volatile ConsulLease lease;
 
   /**
-   * Three clients: short timeouts for everything but blocking reads and confirmations, so a hung Consul does not
-   * stall the keep-alive for long; a long read timeout (wait + margin) for blocking reads; a shorter one for
-   * confirmations.
+   * Three clients: short timeouts for everything but blocking reads, so a hung Consul does not stall the
+   * keep-alive for long; a long read timeout (wait + margin) for blocking reads; and one of their own for
+   * confirmations, so a consistent read held through an election never queues behind or in front of a heartbeat.
    */
   public static ConsulLockPort connect(URI consul, Optional<String> aclToken, String serviceName, Candidate self,
       ConsulLease lease, Duration blockingWait) {
