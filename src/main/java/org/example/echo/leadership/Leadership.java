@@ -98,7 +98,6 @@ public final class Leadership {
   /** After the server stopped: leave the lock service and destroy the sessions. Call once the loops have ended. */
   public void leave() {
     List<String> toDestroy = state.leaving();
-    KeyWatcher.releasePending(port, state, self, time);
     try {
       port.leave();
     } catch (LockPortException e) {
@@ -123,11 +122,6 @@ public final class Leadership {
     if (gate.isOpen()) {
       gate.close(LOST_LOCK_CODE, LOST_LOCK_REASON);
     }
-  }
-
-  /** For tests: the phase. */
-  LeaseState.Phase phase() {
-    return state.phase();
   }
 
   /** For tests: the session, if any. */

@@ -96,10 +96,6 @@ final class LeaseState {
 
   // ---------------------------------------------------------------- what the loops ask
 
-  synchronized Phase phase() {
-    return phase;
-  }
-
   synchronized boolean stopping() {
     return phase == Phase.STOPPING;
   }
@@ -139,9 +135,7 @@ final class LeaseState {
       loseSession("keep-alive answered " + millis(answeredAt - keptAliveAt) + " ms after the last accepted one was"
           + " sent (expiry " + millis(expiry) + " ms): the check may have expired");
     }
-    if (!keptAlive || sentAt - keptAliveAt > 0) {
-      keptAliveAt = sentAt;
-    }
+    keptAliveAt = sentAt; // only the keeper reports, one call at a time: send times only grow
     keptAlive = true;
   }
 
@@ -199,9 +193,6 @@ final class LeaseState {
     if (holding()) {
       if (!key.heldBy(s)) {
         lostKey();
-      } else {
-        holder = self.toString();
-        publish();
       }
       return Next.NOTHING;
     }
@@ -249,6 +240,7 @@ final class LeaseState {
       lostKey();
       return;
     }
+    // Two loops confirm (the confirm loop, and the watcher right after an acquire): keep the later send time.
     if (!confirmed || sentAt - confirmedAt > 0) {
       confirmedAt = sentAt;
     }
@@ -389,8 +381,6 @@ final class LeaseState {
     if (before != next) {
       log.info("leadership {} -> {}: {} (holder {})", before, next, why, holder);
       role.set(new RoleStatus(roleOf(next), holder, time.now()));
-    } else {
-      publish();
     }
   }
 

@@ -42,8 +42,8 @@ final class LockConfirmer {
     return Optional.of(rest.isNegative() ? Duration.ZERO : rest);
   }
 
-  /** One confirmation of {@code session}, sent now; true when it got an answer. */
-  boolean confirmOnce(String session, long sentAt) {
+  /** One confirmation of {@code session}, sent at {@code sentAt} (now). */
+  void confirmOnce(String session, long sentAt) {
     KeyState key;
     try {
       key = port.confirm();
@@ -51,13 +51,12 @@ final class LockConfirmer {
       if (failures++ == 0) {
         log.warn("confirming the lock failed, keeping session {} and retrying: {}", session, e.getMessage());
       }
-      return false;
+      return;
     }
     if (failures > 0) {
       log.info("confirming the lock works again after {} failed attempt(s)", failures);
       failures = 0;
     }
     state.confirmed(session, sentAt, key);
-    return true;
   }
 }

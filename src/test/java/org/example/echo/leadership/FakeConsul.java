@@ -49,6 +49,10 @@ public final class FakeConsul {
   Runnable duringAcquire = () -> {};
   /** Runs inside the next createSession, before it answers. */
   Runnable duringCreateSession = () -> {};
+  /** Runs inside the next confirmation, before it reads the key. */
+  Runnable duringConfirm = () -> {};
+  /** The index of the last watch read. */
+  long lastWatchIndex = -1;
   /** Runs inside the next keep-alive, before it answers. */
   Runnable duringHeartbeat = () -> {};
   /** Runs after the next successful acquire, before it answers. */
@@ -242,6 +246,7 @@ public final class FakeConsul {
       public KeyState watch(long seenIndex, Duration wait) throws LockPortException {
         call(instance, "watch");
         synchronized (FakeConsul.this) {
+          lastWatchIndex = seenIndex;
           awaitChange(seenIndex, wait);
           return key();
         }
@@ -250,6 +255,9 @@ public final class FakeConsul {
       @Override
       public KeyState confirm() throws LockPortException {
         call(instance, "confirm");
+        Runnable hook = duringConfirm;
+        duringConfirm = () -> {};
+        hook.run();
         synchronized (FakeConsul.this) {
           return key();
         }

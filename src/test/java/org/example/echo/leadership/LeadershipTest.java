@@ -429,7 +429,7 @@ class LeadershipTest {
     synchronized (consul) {
       consul.sessionOwner.remove(s);
     }
-    a.leadership.keepAlive();
+    assertThat(a.leadership.keepAlive()).as("at once again").contains(Duration.ZERO);
     assertThat(a.role()).isEqualTo("starting");
     a.leadership.keepAlive();
     assertThat(a.session()).isNotEqualTo(s);
@@ -831,6 +831,199 @@ class LeadershipTest {
         n.leadership.releaseForShutdown();
         n.leadership.leave();
       }
+    }
+  }
+
+  @Test
+  void theRoleStartsAsStartingWhateverItWasBefore() {
+    CurrentRole shown = new CurrentRole(RoleStatus.standalone(Instant.EPOCH));
+    new Leadership(consul.portFor("a"), new RecordingGate(), shown, TIMING, time, new Candidate("a", "h", 1));
+    assertThat(shown.get()).isEqualTo(new RoleStatus("starting", "unknown", time.now()));
+  }
+
+  @Test
+  void theDeadlineLoopTicksEveryTwentyMilliseconds() {
+    Node a = new Node("a").join();
+    assertThat(a.leadership.checkDeadlines()).contains(TICK);
+  }
+
+  @Test
+  void aLaterConfirmationAnsweredFirstIsNotUndoneByAnEarlierOne() {
+    Node a = leaderOf(new Node("a"));
+    confirmNow(a);
+    // The watcher's confirmation after an acquire and the confirm loop's can overlap: the earlier one, sent now,
+    // is answered only after a later one sent 500 ms on.
+    consul.duringConfirm = () -> {
+      time.advance(Duration.ofMillis(500));
+      a.leadership.confirm();
+    };
+    a.leadership.confirm();
+    consul.setNoLeader(true);
+    pass(AFTER_CONFIRM.minus(TICK), a);
+    assertThat(a.gate.isOpen()).as("t_c is the later send time").isTrue();
+    pass(TICK, a);
+    assertThat(a.gate.isOpen()).isFalse();
+  }
+
+  @Test
+  void theWatchBlocksOnTheLastIndexAndReadsAtOnceAfterAFailureOrALostRace() {
+    Node a = leaderOf(new Node("a"));
+    Node b = new Node("b").join();
+    b.leadership.watch();
+    assertThat(consul.lastWatchIndex).as("a new session reads at once").isZero();
+    b.leadership.watch();
+    long index = consul.lastWatchIndex;
+    assertThat(index).as("then blocks on the index it saw").isPositive();
+    b.leadership.watch();
+    assertThat(consul.lastWatchIndex).as("the same index again").isEqualTo(index);
+    consul.setDown(true);
+    b.leadership.watch();
+    consul.setDown(false);
+    b.leadership.watch();
+    assertThat(consul.lastWatchIndex).as("after a failed read: at once").isZero();
+    consul.invalidate(a.session()); // key free, lock-delay: b's acquire is refused
+    b.leadership.watch();
+    b.leadership.watch(); // acquire refused
+    b.leadership.watch();
+    assertThat(consul.lastWatchIndex).as("after a refused acquire: at once").isZero();
+    consul.failing.add("acquire");
+    b.leadership.watch(); // acquire fails
+    consul.failing.clear();
+    b.leadership.watch();
+    assertThat(consul.lastWatchIndex).as("after a failed acquire: at once").isZero();
+  }
+
+  @Test
+  void anIndexGoingBackwardsStartsOverAtOnce() {
+    Node b = new Node("b").join();
+    b.leadership.watch();
+    b.leadership.watch();
+    assertThat(consul.lastWatchIndex).isPositive();
+    consul.wipe(); // index 1
+    b.leadership.watch(); // sees index 1 < the last one
+    b.leadership.watch();
+    assertThat(consul.lastWatchIndex).isZero();
+  }
+
+  @Test
+  void theWatchBackOffIsCappedByTheRetryCapWhenThatIsShorter() {
+    LeadershipTiming quick = LeadershipTiming.of(HEARTBEAT, TIMING.confirmInterval(), Duration.ofMillis(300));
+    Leadership l = new Leadership(consul.portFor("q"), new RecordingGate(),
+        new CurrentRole(RoleStatus.starting(Instant.EPOCH)), quick, time, new Candidate("q", "h", 1));
+    l.keepAlive();
+    consul.setDown(true);
+    long last = 0;
+    for (int i = 0; i < 5; i++) {
+      last = l.watch().orElseThrow().toMillis();
+    }
+    assertThat(last).isEqualTo(300);
+  }
+
+  @Test
+  void theHolderShownSaysWhoHeldAFreeKeyOrThatNobodyDid() {
+    Node b = new Node("b").join();
+    consul.failing.add("acquire");
+    b.leadership.watch();
+    assertThat(b.shown.get().holder()).as("no key yet").isEqualTo("none");
+    consul.failing.clear();
+    Node a = leaderOf(new Node("a"));
+    consul.invalidate(a.session());
+    consul.failing.add("acquire");
+    b.leadership.watch();
+    b.leadership.watch();
+    assertThat(b.shown.get().holder()).isEqualTo("none (last a@10.0.0.1:8080)");
+    consul.failing.clear();
+    synchronized (consul) {
+      consul.sessionOwner.put("x", "x");
+    }
+    try {
+      pass(LOCK_DELAY, b);
+      consul.portFor("x").acquire("x", "not a holder record");
+    } catch (LockPortException e) {
+      throw new AssertionError(e);
+    }
+    b.leadership.watch();
+    assertThat(b.shown.get().holder()).isEqualTo("unknown");
+  }
+
+  @Test
+  void theLogSaysWhyTheGateClosedAndWhenItOpened() {
+    try (LogCapture log = new LogCapture()) {
+      Node a = leaderOf(new Node("a"));
+      assertThat(log.lines()).contains(
+          "INFO leadership STANDBY -> HOLDING: acquired the leader key (holder a@10.0.0.1:8080)",
+          "INFO leadership HOLDING -> LEADER: waited out any forgotten leader (holder a@10.0.0.1:8080)");
+      confirmNow(a);
+      consul.setNoLeader(true);
+      pass(AFTER_CONFIRM, a);
+      assertThat(log.lines()).contains("WARN stopped serving: lock not confirmed for 1340 ms, keep-alive not"
+          + " accepted for 160 ms (serving windows 1340 / 800 ms)");
+      consul.setNoLeader(false);
+      a.leadership.confirm();
+      assertThat(log.lines()).contains(
+          "INFO leadership HOLDING -> LEADER: holding the leader key, lease confirmed (holder a@10.0.0.1:8080)");
+    }
+  }
+
+  @Test
+  void failuresAreLoggedOnceAndTheRecoveryWithTheirCount() {
+    try (LogCapture log = new LogCapture()) {
+      Node a = leaderOf(new Node("a"));
+      consul.setDown(true);
+      for (int i = 0; i < 3; i++) {
+        a.leadership.keepAlive();
+        a.leadership.confirm();
+      }
+      consul.setDown(false);
+      a.leadership.keepAlive();
+      a.leadership.confirm();
+      assertThat(log.lines().stream().filter(l -> l.startsWith("WARN Consul keep-alive failed")).count())
+          .isOne();
+      assertThat(log.lines().stream().filter(l -> l.startsWith("WARN confirming the lock failed")).count())
+          .isOne();
+      assertThat(log.lines()).contains("INFO Consul heartbeat works again after 3 failed attempt(s)",
+          "INFO confirming the lock works again after 3 failed attempt(s)");
+      consul.setDown(true);
+      a.leadership.keepAlive();
+      a.leadership.confirm();
+      assertThat(log.lines().stream().filter(l -> l.startsWith("WARN Consul keep-alive failed")).count())
+          .as("a new run of failures is logged again").isEqualTo(2);
+      assertThat(log.lines().stream().filter(l -> l.startsWith("WARN confirming the lock failed")).count())
+          .isEqualTo(2);
+    }
+  }
+
+  @Test
+  void eachRegistrationAttemptIsLoggedWithItsNumberAndDelay() {
+    try (LogCapture log = new LogCapture()) {
+      consul.setDown(true);
+      Node a = new Node("a");
+      a.leadership.keepAlive();
+      a.leadership.keepAlive();
+      a.leadership.watch();
+      assertThat(log.lines()).contains(
+          "WARN Consul keep-alive attempt 1 failed, retrying in 100 ms: connection refused",
+          "WARN Consul keep-alive attempt 2 failed, retrying in 200 ms: connection refused");
+      Node b = new Node("b");
+      consul.setDown(false);
+      b.leadership.keepAlive();
+      consul.setDown(true);
+      b.leadership.watch();
+      b.leadership.watch();
+      assertThat(log.lines()).contains(
+          "WARN reading the leader key failed (attempt 2), retrying in 200 ms: connection refused");
+    }
+  }
+
+  @Test
+  void aLateKeepAliveSaysHowLate() {
+    try (LogCapture log = new LogCapture()) {
+      Node a = leaderOf(new Node("a"));
+      a.leadership.keepAlive();
+      consul.duringHeartbeat = () -> time.advance(TERMS.keepAliveExpiry());
+      a.leadership.keepAlive();
+      assertThat(log.lines()).contains("WARN stopped serving: keep-alive answered 800 ms after the last accepted"
+          + " one was sent (expiry 800 ms): the check may have expired");
     }
   }
 
