@@ -31,6 +31,14 @@ public final class ProcessCluster implements AutoCloseable {
     return this;
   }
 
+  /** One instance per Consul agent address (an agent per host), in order. */
+  public ProcessCluster start(List<URI> agents) throws Exception {
+    for (int i = 0; i < agents.size(); i++) {
+      instances.add(EchoProcess.start(String.valueOf((char) ('a' + i)), agents.get(i), service));
+    }
+    return this;
+  }
+
   /**
    * Waits until exactly one live instance accepts upgrades and every other live one answers 503 and reports
    * {@code standby} (it has a session and watches the key), so measurements start from a settled cluster.
