@@ -17,6 +17,12 @@ final class AgentRegistration {
     /** Registers with a passing check (re-registering keeps the check passing); {@code tag}: the leader tag. */
     void register(boolean tag) throws LockPortException;
 
+    /**
+     * Registers again to move the tag; it runs between two heartbeats, so it must give up quickly (a registration
+     * can hang while Consul elects a raft leader) and is retried on the next keep-alive.
+     */
+    void retag(boolean tag) throws LockPortException;
+
     void pass() throws LockPortException;
 
     void deregister() throws LockPortException;
@@ -67,7 +73,7 @@ final class AgentRegistration {
     }
     if (retag) {
       try {
-        agent.register(serving);
+        agent.retag(serving);
       } catch (LockPortException e) {
         log.warn("could not update the leader tag, will retry: {}", e.getMessage());
         return;

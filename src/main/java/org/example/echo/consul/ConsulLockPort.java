@@ -52,12 +52,19 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
    */
   private static final long CONFIRM_TIMEOUT_MS = CALL_TIMEOUT_MS;
 
+  /**
+   * A re-registration that moves the leader tag runs between two heartbeats (200 ms apart, TTL 800 ms): it must
+   * not hold the next one up. Consul 1.8 agents were seen to take over a second while the servers had no leader.
+   */
+  private static final long RETAG_TIMEOUT_MS = 250;
+
   /** Longest a non-blocking call can take before its timeouts fail it: connect, write, read. */
   public static final Duration LONGEST_CALL = Duration.ofMillis(CONNECT_TIMEOUT_MS + 2 * CALL_TIMEOUT_MS);
 
   private final Consul calls;
   private final Consul blocking;
   private final Consul confirming;
+  private final Consul tagging;
   private final String serviceName;
   private final Candidate self;
   private final String checkId;
@@ -66,9 +73,10 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
   private volatile ConsulLease lease;
 
   /**
-   * Three clients: short timeouts for everything but blocking reads, so a hung Consul does not stall the
-   * keep-alive for long; a long read timeout (wait + margin) for blocking reads; and one of their own for
-   * confirmations, so a consistent read held through an election never queues behind or in front of a heartbeat.
+   * Four clients: short timeouts for everything but blocking reads, so a hung Consul does not stall the
+   * keep-alive for long; a long read timeout (wait + margin) for blocking reads; one of their own for
+   * confirmations, so a consistent read held through an election never queues behind or in front of a heartbeat;
+   * and a very short one for moving the leader tag.
    */
   public static ConsulLockPort connect(URI consul, Optional<String> aclToken, String serviceName, Candidate self,
       ConsulLease lease, Duration blockingWait) {
@@ -77,6 +85,7 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
         client(consul, aclToken, CALL_TIMEOUT_MS),
         client(consul, aclToken, blockingReadMs),
         client(consul, aclToken, CONFIRM_TIMEOUT_MS),
+        client(consul, aclToken, RETAG_TIMEOUT_MS),
         serviceName,
         self,
         lease);
@@ -100,11 +109,12 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
     return b.build();
   }
 
-  ConsulLockPort(Consul calls, Consul blocking, Consul confirming, String serviceName, Candidate self,
-      ConsulLease lease) {
+  ConsulLockPort(Consul calls, Consul blocking, Consul confirming, Consul tagging, String serviceName,
+      Candidate self, ConsulLease lease) {
     this.calls = calls;
     this.blocking = blocking;
     this.confirming = confirming;
+    this.tagging = tagging;
     this.serviceName = serviceName;
     this.self = self;
     this.lease = lease;
@@ -140,6 +150,15 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
   private final class Agent implements AgentRegistration.Agent {
     @Override
     public void register(boolean leaderTag) throws LockPortException {
+      register(calls, leaderTag);
+    }
+
+    @Override
+    public void retag(boolean leaderTag) throws LockPortException {
+      register(tagging, leaderTag);
+    }
+
+    private void register(Consul client, boolean leaderTag) throws LockPortException {
       // Registered passing: a re-registration (tag change) must not turn the check critical, which would
       // invalidate the session tied to it. Critical checks get reaped after a minute (SIGKILLed instances).
       ImmutableRegistration.Builder reg =
@@ -160,7 +179,7 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
         reg.addTags(LEADER_TAG);
       }
       try {
-        calls.agentClient().register(reg.build());
+        client.agentClient().register(reg.build());
       } catch (ConsulException e) {
         throw translate("register " + self.id(), e);
       }
@@ -357,6 +376,7 @@ public final class ConsulLockPort implements LockPort, AutoCloseable {
     calls.destroy();
     blocking.destroy();
     confirming.destroy();
+    tagging.destroy();
   }
 
   /**

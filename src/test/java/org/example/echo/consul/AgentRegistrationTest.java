@@ -23,10 +23,22 @@ class AgentRegistrationTest {
     @Override
     public void register(boolean tag) throws LockPortException {
       calls.add("register " + tag);
-      if (down || (tagFails && known)) {
+      if (down) {
         throw new LockPortException(Kind.UNAVAILABLE, "connection refused");
       }
       known = true;
+      tagged = tag;
+      Runnable hook = duringRegister;
+      duringRegister = () -> {};
+      hook.run();
+    }
+
+    @Override
+    public void retag(boolean tag) throws LockPortException {
+      calls.add("retag " + tag);
+      if (down || tagFails) {
+        throw new LockPortException(Kind.UNAVAILABLE, "timeout");
+      }
       tagged = tag;
       Runnable hook = duringRegister;
       duringRegister = () -> {};
@@ -75,7 +87,7 @@ class AgentRegistrationTest {
     registration.keepAlive(false);
     assertThat(agent.tagged).isFalse();
     assertThat(agent.calls).containsExactly(
-        "register false", "pass", "pass", "register true", "pass", "pass", "register false");
+        "register false", "pass", "pass", "retag true", "pass", "pass", "retag false");
   }
 
   @Test
@@ -148,7 +160,7 @@ class AgentRegistrationTest {
     };
     registration.keepAlive(true); // re-registers with the leader tag
     assertThat(agent.known).isFalse();
-    assertThat(agent.calls).endsWith("register true", "deregister", "deregister");
+    assertThat(agent.calls).endsWith("retag true", "deregister", "deregister");
   }
 
   @Test
@@ -163,7 +175,7 @@ class AgentRegistrationTest {
       agent.down = true;
     };
     registration.keepAlive(true);
-    assertThat(agent.calls).endsWith("register true", "deregister", "deregister");
+    assertThat(agent.calls).endsWith("retag true", "deregister", "deregister");
   }
 
   @Test
