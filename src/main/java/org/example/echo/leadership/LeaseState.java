@@ -100,9 +100,14 @@ final class LeaseState {
     return phase == Phase.STOPPING;
   }
 
-  /** Whether the gate is open: what the keep-alive announces. */
+  /**
+   * What the keep-alive announces (Consul: the leader tag for DNS): that we hold the key, whether or not the gate
+   * is open right now. A holder whose gate closed for an unconfirmed lease keeps it: moving it makes the agent sync
+   * with the servers, and a Consul 1.8 agent holds its local state's lock during that sync, so while the servers
+   * elect a leader every heartbeat would hang behind it. A proxy sent here meanwhile gets 503 and moves on.
+   */
   synchronized boolean serving() {
-    return phase == Phase.LEADER;
+    return holding();
   }
 
   synchronized Optional<String> session() {

@@ -14,9 +14,9 @@ public interface LockPort {
   LeaseTerms terms();
 
   /**
-   * Keeps this instance known and alive to the lock service, announcing whether it serves ({@code serving}: Consul
-   * tags the holder's registration for DNS). {@code NOT_REGISTERED} when the service forgot us: every session tied
-   * to us is gone or going.
+   * Keeps this instance known and alive to the lock service, announcing whether it holds the lock
+   * ({@code serving}: Consul tags the holder's registration for DNS; its gate may be closed for a moment).
+   * {@code NOT_REGISTERED} when the service forgot us: every session tied to us is gone or going.
    */
   void keepAlive(boolean serving) throws LockPortException;
 

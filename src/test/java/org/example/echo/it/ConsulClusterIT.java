@@ -32,6 +32,10 @@ class ConsulClusterIT {
       URI agent = consul.agentUrl(0);
       String key = "/v1/kv/" + ConsulLockPort.keyOf(cluster.service);
       String before = session(consul.get(agent, key));
+      // The steady state: the holder's leader tag has reached the servers (the agent has nothing left to sync).
+      await("the leader tag in the catalog").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+          .ignoreExceptions().until(() -> consul.get(agent, "/v1/health/service/" + cluster.service
+              + "?tag=leader").contains("\"Port\":" + leader.port));
       try (OverlapSampler sampler = cluster.sampler()) {
         await("sampling").atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= 10);
         long t0 = System.nanoTime();

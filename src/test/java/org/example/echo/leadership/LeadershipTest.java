@@ -142,6 +142,27 @@ class LeadershipTest {
   }
 
   @Test
+  void theLeaderTagStaysWhileTheGateIsClosedForAnUnconfirmedLease() {
+    Node a = leaderOf(new Node("a"));
+    a.leadership.keepAlive();
+    assertThat(consul.services).containsEntry("a", true);
+    confirmNow(a);
+    consul.setNoLeader(true);
+    pass(AFTER_CONFIRM, a);
+    assertThat(a.gate.isOpen()).isFalse();
+    assertThat(consul.services).as("no re-registration while the servers elect").containsEntry("a", true);
+  }
+
+  @Test
+  void aYoungHolderCarriesTheTagAlready() {
+    Node a = new Node("a").join();
+    a.leadership.watch();
+    a.leadership.keepAlive();
+    assertThat(a.gate.isOpen()).isFalse();
+    assertThat(consul.services).containsEntry("a", true);
+  }
+
+  @Test
   void leaderTagFollowsTheGate() {
     Node a = leaderOf(new Node("a"));
     a.leadership.keepAlive();
