@@ -2,6 +2,7 @@ package org.example.echo;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Set;
 import org.example.echo.config.ConsulOptions;
 import org.example.echo.consul.ConsulLease;
 import org.example.echo.consul.ConsulLockPort;
@@ -44,9 +45,11 @@ final class ConsulLocks implements EchoService.LockFactory {
         timing.confirmInterval().toMillis());
     ConsulLockPort lockPort = ConsulLockPort.connect(
         consul.consulUri(), consul.aclToken(), consul.serviceName(), self, lease, timing.blockingWait());
-    LockPort timed = metrics.timeConsulCalls(LockPort.class, lockPort);
+    // terms() reads the adapter's settings, it is no call to Consul.
+    LockPort timed = metrics.timeConsulCalls(LockPort.class, lockPort, Set.of("terms"));
     Leadership leadership = new Leadership(timed, gate, role, timing, TimeSource.system(), self);
     metrics.lockConfirmationAge(leadership::sinceConfirmed);
+    metrics.lockKeepAliveAge(leadership::sinceKeptAlive);
     return new CompetingLock(leadership, ConsulLockPort.LONGEST_CALL, lockPort::close);
   }
 

@@ -87,13 +87,16 @@ public final class Leadership {
   // ---------------------------------------------------------------- read-outs
 
   /**
-   * How long ago the last confirmed heartbeat was sent (the lease's age: the gate closes when it reaches the
-   * bound); empty while there is no session. For the metrics.
+   * How long ago the last confirmation of the lock was sent (t_c's age: the gate closes when it reaches the
+   * serving window); empty while none holds. For the metrics.
    */
   public Optional<Duration> sinceConfirmed() {
-    synchronized (monitor) {
-      return session == null ? Optional.empty() : Optional.of(Duration.ofNanos(time.nanos() - confirmedSentAt));
-    }
+    return state.sinceConfirmed();
+  }
+
+  /** How long ago the last keep-alive the service accepted was sent (t_h's age); empty without a session. */
+  public Optional<Duration> sinceKeptAlive() {
+    return state.sinceKeptAlive();
   }
 
   // ---------------------------------------------------------------- stopping

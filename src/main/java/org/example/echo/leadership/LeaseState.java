@@ -373,6 +373,16 @@ final class LeaseState {
             + LeadershipTiming.servingWindow(terms.get().holdAfterKeepAlive()).toNanos()) < 0;
   }
 
+  /** How long ago the last confirmation was sent (t_c's age); empty while no confirmation holds. For metrics. */
+  synchronized Optional<Duration> sinceConfirmed() {
+    return confirmed ? Optional.of(Duration.ofNanos(time.nanos() - confirmedAt)) : Optional.empty();
+  }
+
+  /** How long ago the last accepted keep-alive was sent (t_h's age); empty without a session. For metrics. */
+  synchronized Optional<Duration> sinceKeptAlive() {
+    return session != null && keptAlive ? Optional.of(Duration.ofNanos(time.nanos() - keptAliveAt)) : Optional.empty();
+  }
+
   private String unconfirmedFor() {
     long now = time.nanos();
     return "lock not confirmed for " + millis(now - confirmedAt) + " ms, keep-alive not accepted for "
