@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.example.echo.consul.ConsulLease;
 import org.example.echo.consul.ConsulLockPort;
@@ -30,6 +35,9 @@ class ConsulLockPortIT {
   private final String service = "it-port-" + UUID.randomUUID().toString().substring(0, 8);
   private final ConsulLockPort a = port("a", 9001);
   private final ConsulLockPort b = port("b", 9002);
+  /** The heartbeats of the ports that hold a session, as the service's keep-alive loop sends them. */
+  private final ScheduledExecutorService heartbeats = Executors.newScheduledThreadPool(2);
+  private final List<ScheduledFuture<?>> beating = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startConsul() throws Exception {
@@ -42,7 +50,10 @@ class ConsulLockPortIT {
   }
 
   @AfterEach
-  void closeClients() {
+  void closeClients() throws InterruptedException {
+    beating.forEach(f -> f.cancel(false));
+    heartbeats.shutdown();
+    assertThat(heartbeats.awaitTermination(5, TimeUnit.SECONDS)).as("heartbeats stopped").isTrue();
     a.close();
     b.close();
   }
@@ -52,7 +63,25 @@ class ConsulLockPortIT {
         new Candidate(service + "-" + name, "127.0.0.1", p), LEASE, TIMING.blockingWait());
   }
 
+  /**
+   * Registered, with a session, and heartbeating every interval from now on: the check TTL (800 ms) is shorter than
+   * a test on a loaded machine, and a session whose check expired is invalidated (then "invalid session").
+   */
   private String joined(ConsulLockPort p) throws LockPortException {
+    String session = joinedWithoutHeartbeats(p);
+    long every = TIMING.heartbeatInterval().toMillis();
+    beating.add(heartbeats.scheduleAtFixedRate(() -> {
+      try {
+        p.keepAlive(false);
+      } catch (LockPortException e) {
+        System.out.println("heartbeat failed: " + e.getMessage());
+      }
+    }, every, every, TimeUnit.MILLISECONDS));
+    return session;
+  }
+
+  /** Registered, with a session, and no heartbeat after the first: the test keeps the check alive, or not. */
+  private static String joinedWithoutHeartbeats(ConsulLockPort p) throws LockPortException {
     p.keepAlive(false); // registers, passes
     return p.createSession();
   }
@@ -104,12 +133,9 @@ class ConsulLockPortIT {
     consul.put("/v1/session/destroy/" + sa, "");
     long t0 = System.nanoTime();
     assertThat(b.acquire(sb, "b")).as("inside lock-delay").isFalse();
-    // b keeps its check passing while it waits: the lock-delay (1 s) is longer than the check TTL (800 ms).
+    // b's heartbeats keep its check passing while it waits: the lock-delay (1 s) is longer than the TTL (800 ms).
     await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
-        .until(() -> {
-          b.keepAlive(false);
-          return b.acquire(sb, "b");
-        });
+        .until(() -> b.acquire(sb, "b"));
     long waited = ms(System.nanoTime() - t0);
     System.out.printf("[measured] acquire blocked by lock-delay for %d ms (configured %d ms)%n",
         waited, LEASE.lockDelay().toMillis());
@@ -147,7 +173,7 @@ class ConsulLockPortIT {
 
   @Test
   void reRegisteringWithTheLeaderTagKeepsTheSession() throws Exception {
-    String sa = joined(a);
+    String sa = joinedWithoutHeartbeats(a);
     assertThat(a.acquire(sa, "a")).isTrue();
     for (int i = 0; i < 3; i++) {
       a.keepAlive(true);
@@ -163,7 +189,7 @@ class ConsulLockPortIT {
 
   @Test
   void missedHeartbeatsInvalidateTheSessionWithinTheTtl() throws Exception {
-    String sa = joined(a);
+    String sa = joinedWithoutHeartbeats(a);
     assertThat(a.acquire(sa, "a")).isTrue();
     a.keepAlive(false);
     long last = System.nanoTime();
