@@ -76,10 +76,8 @@ public final class ServiceMetrics {
    * window after a confirmation (1.34 s with the defaults).
    */
   public void lockConfirmationAge(Supplier<Optional<Duration>> sinceConfirmed) {
-    Gauge.builder("echo.lock.confirmed.age", () -> sinceConfirmed.get().map(ServiceMetrics::seconds).orElse(Double.NaN))
-        .description("Seconds since the holder last confirmed that its session holds the lock (t_c)")
-        .baseUnit("seconds")
-        .register(registry);
+    ageGauge("echo.lock.confirmed.age", "Seconds since the holder last confirmed that its session holds the lock (t_c)",
+        sinceConfirmed);
   }
 
   /**
@@ -88,8 +86,14 @@ public final class ServiceMetrics {
    * after a keep-alive (0.8 s with the defaults); on a standby, it shows the session is being kept.
    */
   public void lockKeepAliveAge(Supplier<Optional<Duration>> sinceKeptAlive) {
-    Gauge.builder("echo.lock.keepalive.age", () -> sinceKeptAlive.get().map(ServiceMetrics::seconds).orElse(Double.NaN))
-        .description("Seconds since the last keep-alive Consul accepted was sent, while there is a session (t_h)")
+    ageGauge("echo.lock.keepalive.age",
+        "Seconds since the last keep-alive Consul accepted was sent, while there is a session (t_h)", sinceKeptAlive);
+  }
+
+  /** A gauge in seconds of an age that may be unknown (NaN then). */
+  private void ageGauge(String name, String description, Supplier<Optional<Duration>> age) {
+    Gauge.builder(name, () -> age.get().map(ServiceMetrics::seconds).orElse(Double.NaN))
+        .description(description)
         .baseUnit("seconds")
         .register(registry);
   }

@@ -58,20 +58,16 @@ class ServiceMetricsTest {
   }
 
   @Test
-  void lockConfirmationAgeIsInSecondsAndNaNWithoutASession() {
-    AtomicReference<Optional<Duration>> age = new AtomicReference<>(Optional.empty());
-    metrics.lockConfirmationAge(age::get);
+  void lockAgesAreInSecondsAndNaNWhileUnknown() {
+    AtomicReference<Optional<Duration>> confirmed = new AtomicReference<>(Optional.empty());
+    AtomicReference<Optional<Duration>> keptAlive = new AtomicReference<>(Optional.empty());
+    metrics.lockConfirmationAge(confirmed::get);
+    metrics.lockKeepAliveAge(keptAlive::get);
     assertThat(scrape().value("echo_lock_confirmed_age_seconds").orElseThrow()).isNaN();
-    age.set(Optional.of(Duration.ofMillis(250)));
-    assertThat(scrape().value("echo_lock_confirmed_age_seconds")).hasValue(0.25);
-  }
-
-  @Test
-  void lockKeepAliveAgeIsInSecondsAndNaNWithoutASession() {
-    AtomicReference<Optional<Duration>> age = new AtomicReference<>(Optional.empty());
-    metrics.lockKeepAliveAge(age::get);
     assertThat(scrape().value("echo_lock_keepalive_age_seconds").orElseThrow()).isNaN();
-    age.set(Optional.of(Duration.ofMillis(150)));
+    confirmed.set(Optional.of(Duration.ofMillis(250)));
+    keptAlive.set(Optional.of(Duration.ofMillis(150)));
+    assertThat(scrape().value("echo_lock_confirmed_age_seconds")).hasValue(0.25);
     assertThat(scrape().value("echo_lock_keepalive_age_seconds")).hasValue(0.15);
   }
 
