@@ -1,6 +1,7 @@
 # LAN gossip (serf) timing: Consul 1.8's defaults, written out so they can be read and compared with
-# gossip-fast.hcl. Chosen by CONSUL_GOSSIP (default | fast) in docker-compose.yml; every agent must use the
-# same file. With these a dead host is declared failed about 5-6 s after it stopped answering (measured, see
+# gossip-fast.hcl. Chosen by CONSUL_GOSSIP=default in docker-compose.yml (fast otherwise); every agent must use
+# the same file. Safe with the lease bound (its suspicion is longer than --gossip-suspicion-min), but a lost host
+# then fails over after 6-8 s instead of 2-3 s. With these a dead host is declared failed about 5-6 s after it stopped answering (measured, see
 # docs/consul-cluster.md): suspicion timeout suspicion_mult x probe_interval = 4 s for fewer than 10 nodes.
 gossip_lan {
   # How often each agent probes one random member.

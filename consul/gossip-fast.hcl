@@ -1,7 +1,8 @@
 # LAN gossip (serf) timing tuned for a fast failure detection on one LAN (all agents must use the same file;
-# CONSUL_GOSSIP=fast in docker-compose.yml). Consul calls these settings advanced: too tight a timing makes
-# healthy members flap, and every flap invalidates the sessions tied to that node's serfHealth check. The lead
-# decides the final timing together with the session-check argument (docs/consul-cluster.md has the numbers).
+# docker-compose.yml loads it unless CONSUL_GOSSIP=default). Consul calls these settings advanced: too tight a
+# timing makes healthy members flap, and every flap invalidates the sessions tied to that node's serfHealth check.
+# The lease bound counts on suspicion_mult x probe_interval = 600 ms (the service's --gossip-suspicion-min) and the
+# host-loss failover (README, "Why failover is fast") on this timing; docs/consul-cluster.md has the numbers.
 gossip_lan {
   # Probe a random member every 200 ms instead of every second.
   probe_interval = "200ms"

@@ -6,7 +6,7 @@
 # Usage: scripts/cluster-measure.sh [RUNS] [SCENARIO...]       (from any directory; RUNS default 2)
 #   scenarios: raft-kill raft-stop follower-kill instance-kill host-kill agent-disconnect serf-standby
 #   serf-standby: SIGKILL of the standby's host, times only the servers' serfHealth verdict (no probe).
-# Env: CONSUL_GOSSIP=default|fast (consul/gossip-*.hcl), PROBE_DURATION (40s). Needs Docker and ./build.sh.
+# Env: CONSUL_GOSSIP=fast|default (consul/gossip-*.hcl; fast as in docker-compose.yml), PROBE_DURATION (40s). Needs Docker and ./build.sh.
 # Wrap it as a heavy run: flock /tmp/echo-heavy.lock scripts/cluster-measure.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,7 +19,7 @@ scenarios=("$@")
 probe_duration=${PROBE_DURATION:-40s}
 project="echo-measure-$$"
 out="target/cluster-measure"
-export ECHO_IMAGE="echo-service:measure-$$" ECHO_PORT=0 CONSUL_UI_PORT=0 CONSUL_GOSSIP=${CONSUL_GOSSIP:-default}
+export ECHO_IMAGE="echo-service:measure-$$" ECHO_PORT=0 CONSUL_UI_PORT=0 CONSUL_GOSSIP=${CONSUL_GOSSIP:-fast}
 compose() { "${COMPOSE[@]}" -p "$project" -f docker-compose.yml "$@"; }
 bg=()
 cleanup() {

@@ -2,7 +2,9 @@ package org.example.echo;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Set;
 import org.example.echo.config.ConsulOptions;
+import org.example.echo.consul.ConsulLease;
 import org.example.echo.consul.ConsulLockPort;
 import org.example.echo.core.CurrentRole;
 import org.example.echo.core.LeaderLock;
@@ -33,16 +35,21 @@ final class ConsulLocks implements EchoService.LockFactory {
   @Override
   public LeaderLock open(TrafficGate gate, CurrentRole role, int port) {
     LeadershipTiming timing = consul.timing();
+    ConsulLease lease = consul.lease();
     String address = consul.advertiseAddress();
     Candidate self = new Candidate(instanceId(consul.serviceName(), address, port), address, port);
-    log.info("Consul mode: {} competing for {} at {} (check TTL {} ms, heartbeat {} ms, lock-delay {} ms)",
-        self, ConsulLockPort.keyOf(consul.serviceName()), consul.consulUri(), timing.checkTtl().toMillis(),
-        timing.heartbeatInterval().toMillis(), timing.lockDelay().toMillis());
-    ConsulLockPort lockPort =
-        ConsulLockPort.connect(consul.consulUri(), consul.aclToken(), consul.serviceName(), self, timing);
-    LockPort timed = metrics.timeConsulCalls(LockPort.class, lockPort);
+    log.info("Consul mode: {} competing for {} at {} (check TTL {} ms, heartbeat {} ms, lock-delay {} ms, "
+            + "gossip suspicion >= {} ms, confirm every {} ms)",
+        self, ConsulLockPort.keyOf(consul.serviceName()), consul.consulUri(), lease.checkTtl().toMillis(),
+        timing.heartbeatInterval().toMillis(), lease.lockDelay().toMillis(), lease.gossipSuspicionMin().toMillis(),
+        timing.confirmInterval().toMillis());
+    ConsulLockPort lockPort = ConsulLockPort.connect(
+        consul.consulUri(), consul.aclToken(), consul.serviceName(), self, lease, timing.blockingWait());
+    // terms() reads the adapter's settings, it is no call to Consul.
+    LockPort timed = metrics.timeConsulCalls(LockPort.class, lockPort, Set.of("terms"));
     Leadership leadership = new Leadership(timed, gate, role, timing, TimeSource.system(), self);
     metrics.lockConfirmationAge(leadership::sinceConfirmed);
+    metrics.lockKeepAliveAge(leadership::sinceKeptAlive);
     return new CompetingLock(leadership, ConsulLockPort.LONGEST_CALL, lockPort::close);
   }
 

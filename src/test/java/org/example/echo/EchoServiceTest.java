@@ -24,6 +24,7 @@ import org.example.echo.leadership.CompetingLock;
 import org.example.echo.leadership.FakeConsul;
 import org.example.echo.leadership.Leadership;
 import org.example.echo.leadership.LeadershipTiming;
+import org.example.echo.leadership.LeaseTerms;
 import org.example.echo.leadership.TimeSource;
 import org.example.echo.testkit.EchoClient;
 import org.example.echo.ws.LoopbackSettings;
@@ -39,6 +40,8 @@ class EchoServiceTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final LeadershipTiming TIMING = LeadershipTiming.defaults();
+  private static final LeaseTerms TERMS =
+      new LeaseTerms(Duration.ofMillis(800), Duration.ofMillis(1000), Duration.ofMillis(1600));
   private static final Duration DRAIN = Duration.ofSeconds(2);
   private static WebSocketClient client;
 
@@ -73,7 +76,7 @@ class EchoServiceTest {
 
   @Test
   void consulModeReleasesFirstThenClosesClientsThenLeavesThenDrainsWith503() throws Exception {
-    FakeConsul consul = new FakeConsul(TimeSource.system(), TIMING.lockDelay()).withBlockingReads();
+    FakeConsul consul = new FakeConsul(TimeSource.system(), TERMS).withBlockingReads();
     AtomicBoolean portClosed = new AtomicBoolean();
     EchoService service = new EchoService(new LoopbackSettings().build(),
         (gate, role, port) -> new CompetingLock(
@@ -84,7 +87,7 @@ class EchoServiceTest {
         DRAIN);
     assertThat(service.start()).isTrue();
     URI uri = uri(service);
-    // A new session waits out the lease bound before it opens (LeadershipTiming).
+    // A new session waits until it is older than the longest hold before it opens (LeaseState).
     await().atMost(WAIT).until(() -> health(service).contains("\"role\":\"leader\""));
     EchoClient c = EchoClient.connect(client, uri);
     assertThat(c.echo("leader", WAIT)).isEqualTo("echo: leader");
@@ -115,8 +118,8 @@ class EchoServiceTest {
 
     List<String> calls = consul.callsSoFar();
     assertThat(calls.indexOf("a release")).as("released before leaving").isNotNegative()
-        .isLessThan(calls.indexOf("a deregister"));
-    assertThat(calls.indexOf("a deregister")).isLessThan(calls.lastIndexOf("a destroySession"));
+        .isLessThan(calls.indexOf("a leave"));
+    assertThat(calls.indexOf("a leave")).isLessThan(calls.lastIndexOf("a destroySession"));
     assertThat(healthWhileDeregistering.get()).as("the clients were gone before leaving")
         .contains("\"connections\":0", "\"role\":\"stopping\"");
     assertThat(consul.holderSession()).isEmpty();

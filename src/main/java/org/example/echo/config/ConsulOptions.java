@@ -11,13 +11,15 @@ import java.util.Collections;
 import java.util.Optional;
 import org.example.echo.common.DurationConverter;
 import org.example.echo.common.InvalidOption;
+import org.example.echo.consul.ConsulLease;
 import org.example.echo.leadership.LeadershipTiming;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * Consul and leadership options (a picocli mixin of Main). Every option has an environment default; the
- * timing defaults are argued in {@link LeadershipTiming} and the README ("Failure behaviour").
+ * Consul and leadership options (a picocli mixin of Main). Every option has an environment default; the timing
+ * defaults are defined in {@link ConsulLease} and {@link LeadershipTiming} and argued in the README ("Why failover
+ * is fast and two instances never serve at once").
  */
 public final class ConsulOptions {
 
@@ -66,9 +68,9 @@ public final class ConsulOptions {
       names = "--check-ttl",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      defaultValue = "${env:ECHO_CHECK_TTL:-" + LeadershipTiming.DEFAULT_CHECK_TTL_SECONDS + "s}",
-      description = "TTL of the health check the process heartbeats; also the longest a leader serves "
-          + "without confirming its lock (env ECHO_CHECK_TTL; default ${DEFAULT-VALUE}).")
+      defaultValue = "${env:ECHO_CHECK_TTL:-" + ConsulLease.DEFAULT_CHECK_TTL_MILLIS + "ms}",
+      description = "TTL of the health check the process passes: a SIGKILLed instance's lock is freed this long "
+          + "after its last heartbeat, plus the lock-delay (env ECHO_CHECK_TTL; default ${DEFAULT-VALUE}).")
   Duration checkTtl;
 
   @Option(
@@ -84,10 +86,31 @@ public final class ConsulOptions {
       names = "--lock-delay",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      defaultValue = "${env:ECHO_LOCK_DELAY:-" + LeadershipTiming.DEFAULT_LOCK_DELAY_MILLIS + "ms}",
-      description = "Session lock-delay: the safety margin between a dead leader stopping and another "
-          + "starting (env ECHO_LOCK_DELAY; default ${DEFAULT-VALUE}).")
+      defaultValue = "${env:ECHO_LOCK_DELAY:-" + ConsulLease.DEFAULT_LOCK_DELAY_MILLIS + "ms}",
+      description = "Session lock-delay: nobody takes the lock this long after Consul invalidated a session; a "
+          + "leader serves at most this (less a margin) past its last accepted heartbeat "
+          + "(env ECHO_LOCK_DELAY; default ${DEFAULT-VALUE}).")
   Duration lockDelay;
+
+  @Option(
+      names = "--gossip-suspicion-min",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "${env:ECHO_GOSSIP_SUSPICION_MIN:-" + ConsulLease.DEFAULT_GOSSIP_SUSPICION_MIN_MILLIS + "ms}",
+      description = "The shortest time Consul's LAN gossip takes to declare a silent node failed: "
+          + "gossip_lan suspicion_mult x probe_interval of every agent (they must agree; the local agent's is "
+          + "used if shorter). A leader serves at most this plus the lock-delay (less a margin) past its last "
+          + "confirmation (env ECHO_GOSSIP_SUSPICION_MIN; default ${DEFAULT-VALUE}).")
+  Duration gossipSuspicionMin;
+
+  @Option(
+      names = "--confirm-interval",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "${env:ECHO_CONFIRM_INTERVAL:-" + LeadershipTiming.DEFAULT_CONFIRM_INTERVAL_MILLIS + "ms}",
+      description = "How often the holder confirms the lock with a consistent read "
+          + "(env ECHO_CONFIRM_INTERVAL; default ${DEFAULT-VALUE}).")
+  Duration confirmInterval;
 
   @Option(
       names = "--drain-time",
@@ -126,10 +149,37 @@ public final class ConsulOptions {
       throw InvalidOption.of(commandLine, "--drain-time", "'" + DurationConverter.format(drainTime) + "' must be 0 to "
           + DurationConverter.format(MAX_DRAIN_TIME) + " (SIGTERM must end the process within 5 s)");
     }
-    try {
-      timing();
-    } catch (IllegalArgumentException e) {
-      throw InvalidOption.of(commandLine, "--check-ttl/--heartbeat-interval/--lock-delay", e.getMessage());
+    validateTiming(commandLine);
+  }
+
+  /**
+   * Unsafe or unworkable timing, each a one-line error naming the option: a check that could expire between two
+   * heartbeats, a serving window too short to survive one late heartbeat or confirmation.
+   */
+  private void validateTiming(CommandLine commandLine) {
+    if (checkTtl.isZero() || checkTtl.isNegative()) {
+      throw InvalidOption.of(commandLine, "--check-ttl", "'" + DurationConverter.format(checkTtl) + "' must be positive");
+    }
+    if (heartbeatInterval.isZero() || heartbeatInterval.multipliedBy(2).compareTo(checkTtl) > 0) {
+      throw InvalidOption.of(commandLine, "--heartbeat-interval", "'" + DurationConverter.format(heartbeatInterval)
+          + "' must be positive and at most half --check-ttl (" + DurationConverter.format(checkTtl) + ")");
+    }
+    if (lockDelay.compareTo(ConsulLease.MAX_LOCK_DELAY) > 0) {
+      throw InvalidOption.of(commandLine, "--lock-delay", "'" + DurationConverter.format(lockDelay)
+          + "' is more than Consul allows (" + DurationConverter.format(ConsulLease.MAX_LOCK_DELAY) + ")");
+    }
+    Duration afterHeartbeat = LeadershipTiming.servingWindow(lockDelay);
+    if (afterHeartbeat.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+      throw InvalidOption.of(commandLine, "--lock-delay", "'" + DurationConverter.format(lockDelay)
+          + "' lets a leader serve " + afterHeartbeat.toMillis() + " ms past its last heartbeat, less than two"
+          + " heartbeat intervals (2 x --heartbeat-interval = " + heartbeatInterval.multipliedBy(2).toMillis()
+          + " ms)");
+    }
+    Duration afterConfirm = LeadershipTiming.servingWindow(gossipSuspicionMin.plus(lockDelay));
+    if (confirmInterval.isZero() || confirmInterval.multipliedBy(2).compareTo(afterConfirm) > 0) {
+      throw InvalidOption.of(commandLine, "--confirm-interval", "'" + DurationConverter.format(confirmInterval)
+          + "' must be positive and at most half of what a leader serves past its last confirmation ("
+          + afterConfirm.toMillis() + " ms: --gossip-suspicion-min + --lock-delay, less the margin)");
     }
   }
 
@@ -159,7 +209,11 @@ public final class ConsulOptions {
   }
 
   public LeadershipTiming timing() {
-    return LeadershipTiming.of(checkTtl, heartbeatInterval, lockDelay, retryMax);
+    return LeadershipTiming.of(heartbeatInterval, confirmInterval, retryMax);
+  }
+
+  public ConsulLease lease() {
+    return new ConsulLease(checkTtl, lockDelay, gossipSuspicionMin);
   }
 
   static String detectAddress() {

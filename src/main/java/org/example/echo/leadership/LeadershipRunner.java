@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the three {@link Leadership} loops on their own daemon threads, so a slow Consul call in one never
+ * Runs the four {@link Leadership} loops on their own daemon threads, so a slow Consul call in one never
  * delays another (above all, never the deadline check).
  */
 public final class LeadershipRunner {
@@ -38,7 +38,8 @@ public final class LeadershipRunner {
     this.threads =
         List.of(
             loop("leadership-deadline", leadership::checkDeadlines),
-            loop("leadership-maintain", leadership::maintain),
+            loop("leadership-keeper", leadership::keepAlive),
+            loop("leadership-confirm", leadership::confirm),
             loop("leadership-watch", leadership::watch));
   }
 
@@ -47,14 +48,14 @@ public final class LeadershipRunner {
   }
 
   /**
-   * Ends the loops and waits up to {@code await} for the deadline and maintain loops (a Consul call in flight
-   * must not re-register after deregistration). The watch loop may sit in a blocking read; it is a daemon and
-   * its result is ignored once stopping.
+   * Ends the loops and waits up to {@code await} for the deadline, keep-alive and confirm loops (a keep-alive in
+   * flight must not re-register after leaving). The watch loop may sit in a blocking read; it is a daemon and its
+   * result is ignored once stopping.
    */
   public void stop(Duration await) throws InterruptedException {
     stopped.countDown();
     long deadline = System.nanoTime() + await.toNanos();
-    for (Thread t : threads.subList(0, 2)) {
+    for (Thread t : threads.subList(0, 3)) {
       long left = deadline - System.nanoTime();
       if (left > 0) {
         t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
@@ -63,7 +64,7 @@ public final class LeadershipRunner {
         log.warn("{} did not end within {} ms", t.getName(), await.toMillis());
       }
     }
-    threads.get(2).interrupt();
+    threads.get(3).interrupt();
   }
 
   private Thread loop(String name, Supplier<Optional<Duration>> step) {

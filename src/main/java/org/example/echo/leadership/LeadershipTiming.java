@@ -3,54 +3,42 @@ package org.example.echo.leadership;
 import java.time.Duration;
 
 /**
- * The timing that makes failover fast and safe.
+ * How often the loops act, and the margin the serving deadline keeps from the lock service's promises
+ * ({@link LeaseTerms}). The argument is in the README ("Why failover is fast and two instances never serve at
+ * once").
  *
- * <p>Why these defaults give a failover under 3 s after SIGKILL and never two leaders:
- *
- * <ul>
- *   <li>The leader heartbeats its TTL check every {@code heartbeatInterval} (250 ms). After SIGKILL the check
- *       goes critical at most {@code checkTtl} (1 s) after the last heartbeat; Consul then invalidates the
- *       session linked to the check and frees the key (behavior release).
- *   <li>Consul refuses to hand the key to anyone for {@code lockDelay} (500 ms) after an invalidation.
- *       Standbys wake from their blocking read when the key changes and retry every {@code acquireRetry}
- *       (50 ms) while the lock-delay lasts. Failover ≈ TTL + lock-delay + ε ≈ 1.6 s.
- *   <li>Safety: a leader that has not confirmed its lock (heartbeat accepted and session alive) for
- *       {@code leaseBound()} = {@code checkTtl} since the <em>send</em> time of its last confirmed heartbeat
- *       closes its gate. Consul cannot invalidate the session earlier than that same point, and nobody can
- *       acquire before a further lock-delay, so the old leader has stopped {@code lockDelay} before anyone
- *       else can start.
- *   <li>A holder whose session is younger than {@code leaseBound()} waits until it is that old before opening:
- *       if Consul lost its state, every session it now knows was created after the loss, and a leader it forgot
- *       has stopped {@code leaseBound()} after the loss. Standbys in an ordinary failover hold older sessions.
- * </ul>
- *
- * @param checkTtl TTL of the health check the process heartbeats
- * @param heartbeatInterval how often the check is passed (well under {@code checkTtl})
- * @param lockDelay session lock-delay: how long Consul keeps the key from others after an invalidation
+ * @param heartbeatInterval how often the keep-alive is sent (at most half the keep-alive expiry)
+ * @param confirmInterval how often a holder confirms the lock with a linearizable read
  * @param blockingWait longest wait of one blocking read of the key
  * @param acquireRetry retry interval while the key is free but cannot be acquired (lock-delay)
- * @param retryMin first back-off when Consul is unreachable
- * @param retryMax back-off cap when Consul is unreachable
- * @param deadlineTick how often the lease deadline is checked
+ * @param retryMin first back-off when the lock service is unreachable
+ * @param retryMax back-off cap when the lock service is unreachable
+ * @param deadlineTick how often the serving deadline is checked
  */
 public record LeadershipTiming(
-    Duration checkTtl,
     Duration heartbeatInterval,
-    Duration lockDelay,
+    Duration confirmInterval,
     Duration blockingWait,
     Duration acquireRetry,
     Duration retryMin,
     Duration retryMax,
     Duration deadlineTick) {
 
-  // The defaults of the four timing options (ConsulOptions' picocli defaults read these), argued above.
-  public static final int DEFAULT_CHECK_TTL_SECONDS = 1;
-  public static final int DEFAULT_HEARTBEAT_INTERVAL_MILLIS = 250;
-  public static final int DEFAULT_LOCK_DELAY_MILLIS = 500;
+  // The defaults of the timing options (ConsulOptions' picocli defaults read these), argued in the README.
+  public static final int DEFAULT_HEARTBEAT_INTERVAL_MILLIS = 200;
+  public static final int DEFAULT_CONFIRM_INTERVAL_MILLIS = 100;
   public static final int DEFAULT_RETRY_MAX_SECONDS = 5;
 
-  /** The first back-off while Consul is unreachable; it doubles up to {@code retryMax}. */
+  /** The first back-off while the lock service is unreachable; it doubles up to {@code retryMax}. */
   public static final int RETRY_MIN_MILLIS = 100;
+
+  /**
+   * The margin taken off every promise: a tenth for clock rates (ours against the lock service's; assumed within 1 %)
+   * and what the deadline check and the gate take to act, plus 100 ms for scheduling on a busy host.
+   */
+  static final int MARGIN_PERCENT = 10;
+
+  static final Duration MARGIN_FIXED = Duration.ofMillis(100);
 
   private static final Duration BLOCKING_WAIT = Duration.ofSeconds(5);
   private static final Duration ACQUIRE_RETRY = Duration.ofMillis(50);
@@ -58,19 +46,16 @@ public record LeadershipTiming(
 
   public static LeadershipTiming defaults() {
     return of(
-        Duration.ofSeconds(DEFAULT_CHECK_TTL_SECONDS),
         Duration.ofMillis(DEFAULT_HEARTBEAT_INTERVAL_MILLIS),
-        Duration.ofMillis(DEFAULT_LOCK_DELAY_MILLIS),
+        Duration.ofMillis(DEFAULT_CONFIRM_INTERVAL_MILLIS),
         Duration.ofSeconds(DEFAULT_RETRY_MAX_SECONDS));
   }
 
   /** The timing with the given option values; what is not an option is fixed. */
-  public static LeadershipTiming of(
-      Duration checkTtl, Duration heartbeatInterval, Duration lockDelay, Duration retryMax) {
+  public static LeadershipTiming of(Duration heartbeatInterval, Duration confirmInterval, Duration retryMax) {
     return new LeadershipTiming(
-        checkTtl,
         heartbeatInterval,
-        lockDelay,
+        confirmInterval,
         BLOCKING_WAIT,
         ACQUIRE_RETRY,
         Duration.ofMillis(RETRY_MIN_MILLIS),
@@ -79,21 +64,25 @@ public record LeadershipTiming(
   }
 
   public LeadershipTiming {
-    if (heartbeatInterval.multipliedBy(2).compareTo(checkTtl) > 0) {
-      throw new IllegalArgumentException(
-          "heartbeat interval " + heartbeatInterval + " must be at most half the check TTL " + checkTtl);
+    if (!positive(heartbeatInterval) || !positive(confirmInterval) || !positive(deadlineTick)) {
+      throw new IllegalArgumentException("the heartbeat, confirm and deadline intervals must be positive");
     }
-    if (lockDelay.compareTo(deadlineTick.multipliedBy(2)) < 0) {
-      throw new IllegalArgumentException(
-          "lock-delay " + lockDelay + " must leave a margin of two deadline ticks (" + deadlineTick + ")");
-    }
-    if (retryMin.isNegative() || retryMin.isZero() || retryMax.compareTo(retryMin) < 0) {
+    if (!positive(retryMin) || retryMax.compareTo(retryMin) < 0) {
       throw new IllegalArgumentException("need 0 < retry-min <= retry-max");
     }
   }
 
-  /** How long a leader may go without confirming its lock before it must stop serving. */
-  public Duration leaseBound() {
-    return checkTtl;
+  /** How much of a promise of {@code hold} is not used: a tenth, plus 100 ms. */
+  public static Duration margin(Duration hold) {
+    return hold.multipliedBy(MARGIN_PERCENT).dividedBy(100).plus(MARGIN_FIXED);
+  }
+
+  /** How long a leader serves after the event a promise of {@code hold} counts from (negative: not at all). */
+  public static Duration servingWindow(Duration hold) {
+    return hold.minus(margin(hold));
+  }
+
+  private static boolean positive(Duration d) {
+    return !d.isNegative() && !d.isZero();
   }
 }

@@ -8,11 +8,13 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Times every call of a port whose methods are each one call to Consul ({@code LockPort}, the instance
  * directory): {@code echo_consul_requests_seconds{operation, outcome}}, where the operation is the method's name
- * in snake case and the outcome {@code success} or {@code error} (the call threw).
+ * in snake case and the outcome {@code success} or {@code error} (the call threw). Methods named as not calls
+ * (such as {@code LockPort.terms()}, the adapter's settings) pass through untimed.
  *
  * <p>Why a proxy: it times whatever methods the port has, so the adapter and the state machine carry no metrics
  * code and the port can change without this class changing.
@@ -28,22 +30,28 @@ final class ConsulCallTimer implements InvocationHandler {
 
   private final Object target;
   private final MeterRegistry registry;
+  private final Set<String> notCalls;
 
-  private ConsulCallTimer(Object target, MeterRegistry registry) {
+  private ConsulCallTimer(Object target, MeterRegistry registry, Set<String> notCalls) {
     this.target = target;
     this.registry = registry;
+    this.notCalls = notCalls;
   }
 
-  static <T> T wrap(Class<T> portType, T port, MeterRegistry registry) {
+  static <T> T wrap(Class<T> portType, T port, MeterRegistry registry, Set<String> notCalls) {
     Object proxy = Proxy.newProxyInstance(
-        portType.getClassLoader(), new Class<?>[] {portType}, new ConsulCallTimer(port, registry));
+        portType.getClassLoader(), new Class<?>[] {portType}, new ConsulCallTimer(port, registry, notCalls));
     return portType.cast(proxy);
   }
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-    if (method.getDeclaringClass() == Object.class) {
-      return method.invoke(target, args); // toString, equals, hashCode: not Consul calls
+    if (method.getDeclaringClass() == Object.class || notCalls.contains(method.getName())) {
+      try {
+        return method.invoke(target, args); // toString, equals, hashCode, read-outs: not Consul calls
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
     }
     long started = System.nanoTime();
     String outcome = "error";
@@ -59,13 +67,14 @@ final class ConsulCallTimer implements InvocationHandler {
   }
 
   /**
-   * The method's name in snake case; a read that blocks (an index to wait on) is {@code read_blocking}, since it
-   * lasts as long as the key stays unchanged and would hide the latency of the reads that do not.
+   * The method's name in snake case; a read of the key ({@code watch}) is {@code read}, and one that blocks (an
+   * index to wait on) is {@code read_blocking}, since it lasts as long as the key stays unchanged and would hide
+   * the latency of the reads that do not.
    */
   static String operation(Method method, Object[] args) {
     String name = method.getName();
-    if (name.equals("read") && args != null && args.length > 0 && args[0] instanceof Long index && index > 0) {
-      return "read_blocking";
+    if (name.equals("read") || name.equals("watch")) {
+      return args != null && args.length > 0 && args[0] instanceof Long index && index > 0 ? "read_blocking" : "read";
     }
     return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
   }

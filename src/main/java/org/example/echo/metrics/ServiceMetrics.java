@@ -16,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.ThreadPool;
@@ -70,19 +71,40 @@ public final class ServiceMetrics {
   }
 
   /**
-   * {@code echo_lock_confirmed_age_seconds}: how long ago Consul last confirmed this instance's session (and so
-   * the lock, on the holder); NaN while there is none. The holder stops serving when it reaches the check TTL.
+   * {@code echo_lock_confirmed_age_seconds}: how long ago the holder last sent a confirmation that showed its
+   * session holding the lock (t_c); NaN while it holds none. The holder stops serving when it reaches the serving
+   * window after a confirmation (1.34 s with the defaults).
    */
   public void lockConfirmationAge(Supplier<Optional<Duration>> sinceConfirmed) {
-    Gauge.builder("echo.lock.confirmed.age", () -> sinceConfirmed.get().map(ServiceMetrics::seconds).orElse(Double.NaN))
-        .description("Seconds since Consul last confirmed this instance's session (the lock, on the holder)")
+    ageGauge("echo.lock.confirmed.age", "Seconds since the holder last confirmed that its session holds the lock (t_c)",
+        sinceConfirmed);
+  }
+
+  /**
+   * {@code echo_lock_keepalive_age_seconds}: how long ago the last keep-alive that Consul accepted was sent (t_h),
+   * on every instance with a session; NaN without one. The holder stops serving when it reaches the serving window
+   * after a keep-alive (0.8 s with the defaults); on a standby, it shows the session is being kept.
+   */
+  public void lockKeepAliveAge(Supplier<Optional<Duration>> sinceKeptAlive) {
+    ageGauge("echo.lock.keepalive.age",
+        "Seconds since the last keep-alive Consul accepted was sent, while there is a session (t_h)", sinceKeptAlive);
+  }
+
+  /** A gauge in seconds of an age that may be unknown (NaN then). */
+  private void ageGauge(String name, String description, Supplier<Optional<Duration>> age) {
+    Gauge.builder(name, () -> age.get().map(ServiceMetrics::seconds).orElse(Double.NaN))
+        .description(description)
         .baseUnit("seconds")
         .register(registry);
   }
 
-  /** {@code port} with every call timed by operation and outcome ({@code echo_consul_requests_seconds}). */
   public <T> T timeConsulCalls(Class<T> portType, T port) {
-    return ConsulCallTimer.wrap(portType, port, registry);
+    return timeConsulCalls(portType, port, Set.of());
+  }
+
+  /** The same; the methods named in {@code notCalls} are read-outs of the adapter, passed through untimed. */
+  public <T> T timeConsulCalls(Class<T> portType, T port, Set<String> notCalls) {
+    return ConsulCallTimer.wrap(portType, port, registry, notCalls);
   }
 
   public String scrape() {

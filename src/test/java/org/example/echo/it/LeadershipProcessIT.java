@@ -66,8 +66,10 @@ class LeadershipProcessIT {
         long t0 = System.nanoTime();
         leader.sigkill();
         long ms = cluster.awaitTakeover(leader, t0, Duration.ofSeconds(5));
-        System.out.printf("[measured] SIGKILL of the leader -> another serves after %d ms (limit 3000)%n", ms);
-        assertThat(ms).isLessThan(3000);
+        // Check TTL 800 ms + lock-delay 1 s + the standby's 50 ms retry; the cluster target is 2 s, on this
+        // single dev agent under a loaded host allow half a second more.
+        System.out.printf("[measured] SIGKILL of the leader -> another serves after %d ms (limit 2500)%n", ms);
+        assertThat(ms).isLessThan(2500);
         assertEchoes(cluster.awaitSingleLeader(Duration.ofSeconds(2)));
         ProcessCluster.assertNoOverlap(sampler);
       }
@@ -131,10 +133,10 @@ class LeadershipProcessIT {
         long stopped = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         long ms = cluster.awaitTakeover(leader, t0, Duration.ofSeconds(5));
         System.out.printf("[measured] leader cut off from Consul -> stopped serving after %d ms "
-            + "(bound: check TTL 1000 ms from its last confirmed heartbeat), another serves after %d ms%n",
-            stopped, ms);
-        // The last confirmed heartbeat was sent before the cut; allow the probe's and the 20 ms tick's latency.
-        assertThat(stopped).isLessThan(1000 + 150);
+            + "(bound: lock-delay 1000 ms less the margin = 800 ms from its last accepted heartbeat), another"
+            + " serves after %d ms%n", stopped, ms);
+        // The last accepted heartbeat was sent before the cut; allow the probe's and the 20 ms tick's latency.
+        assertThat(stopped).isLessThan(800 + 150);
         assertThat(ms).isGreaterThan(stopped);
         ProcessCluster.assertNoOverlap(sampler);
         leader.consulLink.restore();

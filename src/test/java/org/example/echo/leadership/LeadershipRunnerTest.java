@@ -14,7 +14,7 @@ class LeadershipRunnerTest {
   private static final LeadershipTiming TIMING = LeadershipTiming.defaults();
 
   private final FakeTime time = new FakeTime();
-  private final FakeConsul consul = new FakeConsul(time, TIMING.lockDelay());
+  private final FakeConsul consul = new FakeConsul(time, LeadershipTest.TERMS);
   private final RecordingGate gate = new RecordingGate();
   private final Leadership leadership =
       new Leadership(consul.portFor("a"), gate, new CurrentRole(RoleStatus.starting(Instant.EPOCH)), TIMING, time,
@@ -22,12 +22,12 @@ class LeadershipRunnerTest {
 
   @Test
   void anErrorInALoopClosesTheGateAndHalts() throws Exception {
-    leadership.maintain(); // register
-    leadership.maintain(); // session
-    leadership.watch(); // acquire; a new session waits B
-    for (int i = 0; i < 5 && !gate.isOpen(); i++) {
+    leadership.keepAlive(); // register, session
+    leadership.watch(); // acquire; a new session waits until it is old enough
+    for (int i = 0; i < 20 && !gate.isOpen(); i++) {
       time.advance(TIMING.heartbeatInterval());
-      leadership.maintain();
+      leadership.keepAlive();
+      leadership.confirm();
       leadership.checkDeadlines();
     }
     assertThat(gate.isOpen()).isTrue();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.example.echo.core.CurrentRole;
 import org.example.echo.core.RoleStatus;
@@ -57,19 +58,27 @@ class ServiceMetricsTest {
   }
 
   @Test
-  void lockConfirmationAgeIsInSecondsAndNaNWithoutASession() {
-    AtomicReference<Optional<Duration>> age = new AtomicReference<>(Optional.empty());
-    metrics.lockConfirmationAge(age::get);
+  void lockAgesAreInSecondsAndNaNWhileUnknown() {
+    AtomicReference<Optional<Duration>> confirmed = new AtomicReference<>(Optional.empty());
+    AtomicReference<Optional<Duration>> keptAlive = new AtomicReference<>(Optional.empty());
+    metrics.lockConfirmationAge(confirmed::get);
+    metrics.lockKeepAliveAge(keptAlive::get);
     assertThat(scrape().value("echo_lock_confirmed_age_seconds").orElseThrow()).isNaN();
-    age.set(Optional.of(Duration.ofMillis(250)));
+    assertThat(scrape().value("echo_lock_keepalive_age_seconds").orElseThrow()).isNaN();
+    confirmed.set(Optional.of(Duration.ofMillis(250)));
+    keptAlive.set(Optional.of(Duration.ofMillis(150)));
     assertThat(scrape().value("echo_lock_confirmed_age_seconds")).hasValue(0.25);
+    assertThat(scrape().value("echo_lock_keepalive_age_seconds")).hasValue(0.15);
   }
 
   /** A port like LockPort: each method one call to Consul. */
   interface Port {
     String createSession() throws Exception;
 
-    String read(long index, Duration wait) throws Exception;
+    String watch(long index, Duration wait) throws Exception;
+
+    /** A read-out of the adapter, not a call to Consul. */
+    String terms();
   }
 
   @Test
@@ -87,15 +96,21 @@ class ServiceMetricsTest {
       }
 
       @Override
-      public String read(long index, Duration wait) {
+      public String watch(long index, Duration wait) {
         return "read at " + index;
       }
-    });
+
+      @Override
+      public String terms() {
+        return "terms";
+      }
+    }, Set.of("terms"));
     assertThat(port.createSession()).isEqualTo("s1");
     assertThatThrownBy(port::createSession).isSameAs(unavailable);
     assertThat(port.createSession()).isEqualTo("s3");
-    assertThat(port.read(0, Duration.ZERO)).isEqualTo("read at 0");
-    assertThat(port.read(7, Duration.ofSeconds(5))).isEqualTo("read at 7");
+    assertThat(port.watch(0, Duration.ZERO)).isEqualTo("read at 0");
+    assertThat(port.watch(7, Duration.ofSeconds(5))).isEqualTo("read at 7");
+    assertThat(port.terms()).isEqualTo("terms");
     assertThat(port.toString()).isNotEmpty(); // not a Consul call, not timed
 
     MetricsText m = scrape();
@@ -107,6 +122,7 @@ class ServiceMetricsTest {
     assertThat(m.value("echo_consul_requests_seconds_bucket", "operation", "read", "outcome", "success", "le", "10.0"))
         .hasValue(1);
     assertThat(m.has("echo_consul_requests_seconds_sum")).isTrue();
+    assertThat(m.count(count, "operation", "terms", "outcome", "success")).as("not a Consul call").isZero();
   }
 
   @Test

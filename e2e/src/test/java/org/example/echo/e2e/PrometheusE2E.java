@@ -88,7 +88,13 @@ class PrometheusE2E {
       assertThat(m.value("echo_leader")).as(replica).hasValue(replica.equals(leader) ? 1 : 0);
       assertThat(m.has("jvm_memory_used_bytes") && m.has("jetty_threads_busy")).as(replica).isTrue();
       assertThat(m.has("echo_consul_requests_seconds_count")).as(replica).isTrue();
-      assertThat(m.value("echo_lock_confirmed_age_seconds").orElseThrow()).as(replica).isBetween(0.0, 1.0);
+      // Every instance keeps its session alive (t_h); only the holder confirms that it holds the lock (t_c).
+      assertThat(m.value("echo_lock_keepalive_age_seconds").orElseThrow()).as(replica).isBetween(0.0, 1.0);
+      if (replica.equals(leader)) {
+        assertThat(m.value("echo_lock_confirmed_age_seconds").orElseThrow()).as(replica).isBetween(0.0, 1.0);
+      } else {
+        assertThat(m.value("echo_lock_confirmed_age_seconds").orElseThrow()).as(replica).isNaN();
+      }
     }
     await("Prometheus scrapes every replica, found through Consul, as up")
         .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))

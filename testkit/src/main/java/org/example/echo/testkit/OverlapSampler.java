@@ -24,6 +24,8 @@ public final class OverlapSampler implements AutoCloseable {
   private final List<String> overlaps = new ArrayList<>();
   private volatile boolean running = true;
   private int rounds;
+  private long noneSince;
+  private long longestNone;
 
   /** {@code targets}: name → "does it serve now?"; a question that fails should answer false. */
   public OverlapSampler(String name, Map<String, BooleanSupplier> targets, Duration period, Duration limit) {
@@ -52,6 +54,13 @@ public final class OverlapSampler implements AutoCloseable {
         if (serving.size() > 1) {
           overlaps.add(System.currentTimeMillis() + ": " + serving);
         }
+        long now = System.nanoTime();
+        if (serving.isEmpty() && noneSince == 0) {
+          noneSince = now;
+        } else if (!serving.isEmpty() && noneSince != 0) {
+          longestNone = Math.max(longestNone, now - noneSince);
+          noneSince = 0;
+        }
       }
       long wait = next - System.nanoTime();
       if (wait > 0) {
@@ -62,6 +71,15 @@ public final class OverlapSampler implements AutoCloseable {
 
   public synchronized int rounds() {
     return rounds;
+  }
+
+  /**
+   * The longest time from a round in which no target served to the next round in which one did (a gap still open
+   * counts up to now); zero if every round had one serving.
+   */
+  public synchronized Duration longestNoneServing() {
+    long open = noneSince == 0 ? 0 : System.nanoTime() - noneSince;
+    return Duration.ofNanos(Math.max(longestNone, open));
   }
 
   /** The rounds in which more than one target served: when, and which. */

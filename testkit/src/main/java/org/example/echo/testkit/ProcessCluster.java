@@ -31,6 +31,14 @@ public final class ProcessCluster implements AutoCloseable {
     return this;
   }
 
+  /** One instance per Consul agent address (an agent per host), in order. */
+  public ProcessCluster start(List<URI> agents) throws Exception {
+    for (int i = 0; i < agents.size(); i++) {
+      instances.add(EchoProcess.start(String.valueOf((char) ('a' + i)), agents.get(i), service));
+    }
+    return this;
+  }
+
   /**
    * How long a standby must have been one before the cluster counts as settled: longer than a young session's
    * wait before it may open (at most the leader's longest unconfirmed serving window), so a hand-over measured

@@ -30,4 +30,27 @@ class OverlapSamplerTest {
       assertThat(sampler.overlaps().get(0)).endsWith(": [a, b]");
     }
   }
+
+  @Test
+  void measuresTheLongestTimeNoTargetServed() {
+    AtomicBoolean serves = new AtomicBoolean(true);
+    Map<String, BooleanSupplier> targets = new LinkedHashMap<>();
+    targets.put("a", serves::get);
+    try (OverlapSampler sampler =
+        new OverlapSampler("test-sampler", targets, Duration.ofMillis(5), Duration.ofSeconds(30))) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= 3);
+      assertThat(sampler.longestNoneServing()).isZero();
+      serves.set(false);
+      int before = sampler.rounds();
+      await().atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= before + 20);
+      assertThat(sampler.longestNoneServing()).as("a gap still open counts").isPositive();
+      serves.set(true);
+      int again = sampler.rounds();
+      await().atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= again + 3);
+      Duration gap = sampler.longestNoneServing();
+      assertThat(gap).isGreaterThanOrEqualTo(Duration.ofMillis(20 * 5 - 5));
+      await().atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= again + 10);
+      assertThat(sampler.longestNoneServing()).as("closed gaps do not grow").isEqualTo(gap);
+    }
+  }
 }
