@@ -28,7 +28,10 @@ version_args
 echo "chaos.sh: building target/echo-service.jar (version $VERSION_DESCRIBE)"
 maven -q package -DskipTests -pl :echo-service -am "${VERSION_ARGS[@]}"
 
-args=(-Dit.test=ChaosE2E -Dit.failIfNoSpecifiedTests=false -Dsurefire.failIfNoSpecifiedTests=false -De2e.chaos.minutes="$minutes")
+# The soak outlasts the usual bounds of one test (5 min) and of the test JVM (20 min): the soak, plus time for
+# the last fault's recovery and the report.
+bound_minutes=$(awk -v m="$minutes" 'BEGIN { printf "%d", m + 10.999 }')
+args=(-Dit.test.timeout="$bound_minutes m" -Dit.fork.timeout=$(( bound_minutes * 60 + 300 )) -Dit.test=ChaosE2E -Dit.failIfNoSpecifiedTests=false -Dsurefire.failIfNoSpecifiedTests=false -De2e.chaos.minutes="$minutes")
 [ -z "$seed" ] || args+=(-De2e.chaos.seed="$seed")
 echo "chaos.sh: soak of $minutes min${seed:+, seed $seed}; uptime: $(uptime)"
 status=0
