@@ -31,9 +31,8 @@ final class ClusterHandler extends Handler.Abstract.NonBlocking {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    if (!Responses.readOnly(request)) {
-      response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-      return Responses.text(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "use GET on " + PATH + "\n");
+    if (Responses.refusedUnlessReadOnly(request, response, callback, PATH)) {
+      return true;
     }
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     // The write completes the callback; nothing waits for the future itself.

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -15,6 +16,15 @@ final class Responses {
 
   static boolean readOnly(Request request) {
     return HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
+  }
+
+  /** Answers 405 with {@code Allow} to anything but GET or HEAD on a read-only path; true when it did. */
+  static boolean refusedUnlessReadOnly(Request request, Response response, Callback callback, String path) {
+    if (readOnly(request)) {
+      return false;
+    }
+    response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+    return text(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "use GET on " + path + "\n");
   }
 
   static boolean text(Response response, Callback callback, int status, String body) {
