@@ -136,6 +136,11 @@ public final class EchoService {
     budget.run("stop Jetty", stopping, () -> server.stop(stopping));
   }
 
+  /** How long {@link #stop()} answers 503 after leaving the lock service. */
+  Duration drainTime() {
+    return drainTime;
+  }
+
   /** The port the server listens on, once started (the configured one, or the free one picked for port 0). */
   public int port() {
     return server.port();

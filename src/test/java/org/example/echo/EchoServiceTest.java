@@ -65,11 +65,10 @@ class EchoServiceTest {
     assertThat(c.echo("at once", WAIT)).isEqualTo("echo: at once");
     assertThat(health(service)).contains("\"role\":\"standalone\"", "\"holder\":\"\"");
 
-    long before = System.nanoTime();
+    // No proxy follows a lock holder, so no 503 window; a wall-clock bound here failed on a loaded CI machine.
+    assertThat(service.drainTime()).as("no drain without a lock service").isZero();
     service.stop();
 
-    assertThat(Duration.ofNanos(System.nanoTime() - before)).as("no drain without a lock service")
-        .isLessThan(Duration.ofSeconds(1));
     assertThat(c.closed().get(5, TimeUnit.SECONDS).code()).isEqualTo(1001);
     assertThatThrownBy(() -> EchoClient.connect(client, uri)).isInstanceOf(ExecutionException.class);
   }
