@@ -43,6 +43,7 @@ public final class EchoServer {
   private static final Logger log = LoggerFactory.getLogger(EchoServer.class);
   private static final long HTTP_IDLE_TIMEOUT_MIN_MS = 10_000;
   private static final long DEFAULT_STOP_TIMEOUT_MS = 2_000;
+  private static final long SHUTDOWN_IDLE_TIMEOUT_MS = 50;
 
   /** On every accepted upgrade: the address:port the client (or proxy) reached, naming the serving instance. */
   public static final String INSTANCE_HEADER = "X-Echo-Instance";
@@ -80,6 +81,9 @@ public final class EchoServer {
     // Plain HTTP and the upgrade request itself; WebSocket connections use --idle-timeout (set below).
     // Never shorter than 10 s, so a short WebSocket idle timeout cannot cut a handshake on a busy machine.
     connector.setIdleTimeout(Math.max(settings.idleTimeout().toMillis(), HTTP_IDLE_TIMEOUT_MIN_MS));
+    // Once stopping, an idle keep-alive connection (a scraper, a health check) closes after 50 ms, not Jetty's
+    // 1 s, which held every SIGTERM for that long; a request in progress is not idle and completes.
+    connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
     connector.addEventListener(new HeaderDeadline(settings.headerTimeout(), connector.getScheduler()));
     server.addConnector(connector);
     metrics.bindJetty(server, server.getThreadPool());

@@ -8,6 +8,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -265,6 +267,26 @@ class EchoServerTest {
       assertThat(c.closed().get(5, TimeUnit.SECONDS).code()).isEqualTo(1001);
     }
     assertThatThrownBy(() -> EchoClient.connect(client, uri)).isInstanceOf(ExecutionException.class);
+  }
+
+  @Test
+  void stoppingDoesNotWaitForAnIdleKeepAliveConnection() throws Exception {
+    EchoServer server = serving();
+    try (Socket scraper = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      scraper.setSoTimeout(5_000);
+      scraper.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      byte[] answer = new byte[4096];
+      assertThat(new String(answer, 0, scraper.getInputStream().read(answer), StandardCharsets.US_ASCII))
+          .startsWith("HTTP/1.1 200").doesNotContain("Connection: close");
+
+      long start = System.nanoTime();
+      server.stop(Duration.ofSeconds(4));
+
+      // Jetty's default closes idle connections 1 s into a graceful stop: each SIGTERM waited for a scraper.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+      assertThat(scraper.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+    }
   }
 
   @Test
