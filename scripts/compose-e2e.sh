@@ -33,9 +33,11 @@ cleanup() {
   local status=$?
   echo "compose-e2e: tearing down $project"
   if [ "$status" -ne 0 ]; then
-    compose logs --no-color --tail=200 > target/e2e-compose.log 2>&1 || true
-    echo "compose-e2e: the replicas' leadership changes (all logs in target/e2e-compose.log):"
-    compose logs --no-color echo1 echo2 2>&1 | grep -E 'leadership [A-Z]+ -> |stopped serving' | tail -n 30 || true
+    compose logs --no-color > target/e2e-compose.log 2>&1 || true
+    echo "compose-e2e: leadership changes and Consul's lease events, in time order (all logs: target/e2e-compose.log):"
+    grep -E 'leadership [A-Z]+ -> |stopped serving|missed TTL|stepping down|leadership lost|destroyed stale' \
+      target/e2e-compose.log | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^20[0-9-]+T/) { print $i, $0; next } }' \
+      | sort | cut -d' ' -f2- | tail -n 60 || true
   fi
   compose down -v --remove-orphans >/dev/null 2>&1 || true
   docker image rm -f "$ECHO_IMAGE" >/dev/null 2>&1 || true
