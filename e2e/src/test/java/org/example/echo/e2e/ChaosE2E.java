@@ -187,6 +187,18 @@ class ChaosE2E {
       return sampler.rounds();
     }
 
+    /** The start times (ms) of every sample in which some instance served, in order. */
+    List<Long> servedTimes() {
+      List<Long> times = new ArrayList<>();
+      for (List<long[]> list : serving.values()) {
+        synchronized (list) {
+          list.forEach(sample -> times.add(sample[0]));
+        }
+      }
+      times.sort(Long::compare);
+      return times;
+    }
+
     /** The times (ms) of the rounds in which two served. */
     List<Long> overlapTimes() {
       return sampler.overlaps().stream().map(o -> Long.parseLong(o.substring(0, o.indexOf(':')))).toList();
@@ -531,7 +543,7 @@ class ChaosE2E {
       for (long t : timeline.overlapTimes()) {
         overlapsByFault.merge(record.phaseAt(t).fault, 1L, Long::sum);
       }
-      String table = table(record, overlapsByFault, seed, minutes, rounds)
+      String table = table(record, timeline.servedTimes(), overlapsByFault, seed, minutes, rounds)
           + String.format("%nLoad average (1/5/15 min) before: %s, after: %s%n", loadBefore, load());
       System.out.println(table);
       System.out.println("CHAOS sampler overlaps: " + timeline.overlaps());
@@ -562,11 +574,14 @@ class ChaosE2E {
     }
   }
 
-  /** The longest stretch (ms) in which no client got an echo, per fault, by the phase it began in. */
-  private static Map<Phase, Long> outages(Soak record) {
+  /**
+   * The longest stretch (ms) between two of {@code sorted} times, per fault, by the phase it began in: between
+   * echoes, the longest time no client got one; between the sampler's serving samples, the longest time no
+   * instance served (a client whose connection hangs on a cut-off host sees the first, the bound is on the second).
+   */
+  private static Map<Phase, Long> longestGaps(Soak record, List<Long> sorted) {
     Map<Phase, Long> longest = new LinkedHashMap<>();
-    List<Long> times = new ArrayList<>(record.echoTimes);
-    times.sort(Long::compare);
+    List<Long> times = sorted;
     for (int i = 1; i < times.size(); i++) {
       long gap = times.get(i) - times.get(i - 1);
       longest.merge(record.phaseAt(times.get(i - 1)), gap, Math::max);
@@ -574,8 +589,12 @@ class ChaosE2E {
     return longest;
   }
 
-  private static String table(Soak record, Map<String, Long> overlaps, long seed, double minutes, int rounds) {
-    Map<Phase, Long> outages = outages(record);
+  private static String table(
+      Soak record, List<Long> served, Map<String, Long> overlaps, long seed, double minutes, int rounds) {
+    List<Long> echoTimes = new ArrayList<>(record.echoTimes);
+    echoTimes.sort(Long::compare);
+    Map<Phase, Long> outages = longestGaps(record, echoTimes);
+    Map<Phase, Long> noneServing = longestGaps(record, served);
     Map<String, long[]> byFault = new LinkedHashMap<>();
     Map<String, Map<Integer, Long>> closes = new LinkedHashMap<>();
     Map<Integer, Long> allCloses = new java.util.TreeMap<>();
@@ -584,9 +603,10 @@ class ChaosE2E {
         closes.computeIfAbsent(p.fault, k -> new java.util.TreeMap<>()).merge(code, n, Long::sum);
         allCloses.merge(code, n, Long::sum);
       });
-      long[] row = byFault.computeIfAbsent(p.fault, k -> new long[9]);
+      long[] row = byFault.computeIfAbsent(p.fault, k -> new long[10]);
       row[0]++;
       row[1] = Math.max(row[1], outages.getOrDefault(p, 0L));
+      row[9] = Math.max(row[9], noneServing.getOrDefault(p, 0L));
       row[2] += p.sent;
       row[3] += p.echoed;
       row[4] += p.lostClosed;
@@ -597,25 +617,25 @@ class ChaosE2E {
     StringBuilder t = new StringBuilder();
     t.append(String.format("Chaos soak: %.1f min, seed %d, %d clients, sampler %d rounds of %d ms, window %d ms%n%n",
         minutes, seed, CLIENTS, rounds, SAMPLE_PERIOD.toMillis(), WINDOW_MS));
-    t.append("| fault | count | longest outage (ms) | sent | echoed | lost in flight (closed with code) "
-        + "| lost on open connection | wrong / duplicated | from a non-serving instance | overlap rounds "
-        + "| client closes (code×n) |\n");
-    t.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-    long[] total = new long[9];
+    t.append("| fault | count | longest outage, clients (ms) | longest none serving, sampler (ms) | sent | echoed "
+        + "| lost in flight (closed with code) | lost on open connection | wrong / duplicated "
+        + "| from a non-serving instance | overlap rounds | client closes (code×n) |\n");
+    t.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    long[] total = new long[10];
     for (Map.Entry<String, long[]> e : byFault.entrySet()) {
       long[] r = e.getValue();
       long ov = overlaps.getOrDefault(e.getKey(), 0L);
-      t.append(String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s |%n", e.getKey(),
-          e.getKey().startsWith("(") ? 0 : r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], ov,
+      t.append(String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s |%n", e.getKey(),
+          e.getKey().startsWith("(") ? 0 : r[0], r[1], r[9], r[2], r[3], r[4], r[5], r[6], r[7], ov,
           codes(closes.getOrDefault(e.getKey(), Map.of()))));
-      for (int i = 0; i < 8; i++) {
-        total[i] = i == 1 ? Math.max(total[i], r[i]) : total[i] + r[i];
+      for (int i = 0; i < 10; i++) {
+        total[i] = i == 1 || i == 9 ? Math.max(total[i], r[i]) : total[i] + r[i];
       }
       total[8] += ov;
     }
-    t.append(String.format("| **all** | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s |%n",
-        record.phases.size() - 1, total[1], total[2], total[3], total[4], total[5], total[6], total[7], total[8],
-        codes(allCloses)));
+    t.append(String.format("| **all** | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s |%n",
+        record.phases.size() - 1, total[1], total[9], total[2], total[3], total[4], total[5], total[6], total[7],
+        total[8], codes(allCloses)));
     return t.toString();
   }
 
