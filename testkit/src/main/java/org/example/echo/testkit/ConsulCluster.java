@@ -112,13 +112,6 @@ public final class ConsulCluster implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** SIGKILLs the raft leader's container; returns its index. */
-  public int killLeader() {
-    int i = leader().orElseThrow(() -> new IllegalStateException("no raft leader to kill"));
-    kill(i);
-    return i;
-  }
-
   /** A crash: SIGKILL, so nobody's connection to the server is closed; its address simply stops answering. */
   public void kill(int server) {
     GenericContainer<?> s = servers.get(server);
