@@ -2,6 +2,11 @@ package org.example.echo.testkit;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,10 +24,12 @@ import org.testcontainers.utility.DockerImageName;
  * A real Consul cluster in containers (image from {@code CONSUL_IMAGE}): three servers with
  * {@code raft_multiplier = 1} and one client agent per instance, all with the fast LAN gossip timing
  * (probe 200 ms, suspicion ×3: a failed node is declared after 600 ms at the earliest), on a network of their
- * own. Instances talk to their own agent; tests talk to any member over plain HTTP.
+ * own. Instances talk to their own agent; tests talk to any member over plain HTTP, and kill, stop and start
+ * servers (by index, 0–2) to see what Consul's own failures do to the service.
  */
 public final class ConsulCluster implements AutoCloseable {
   private static final int HTTP = 8500;
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TUNING = "performance { raft_multiplier = 1 } "
       + "gossip_lan { probe_interval = \"200ms\" probe_timeout = \"100ms\" suspicion_mult = 3 "
       + "gossip_interval = \"100ms\" }";
@@ -105,22 +112,123 @@ public final class ConsulCluster implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** SIGKILLs the raft leader's container; returns its index. */
-  public int killLeader() {
-    int i = leader().orElseThrow(() -> new IllegalStateException("no raft leader to kill"));
-    GenericContainer<?> s = servers.get(i);
+  /** A crash: SIGKILL, so nobody's connection to the server is closed; its address simply stops answering. */
+  public void kill(int server) {
+    GenericContainer<?> s = servers.get(server);
     s.getDockerClient().killContainerCmd(s.getContainerId()).exec();
-    return i;
   }
 
+  /**
+   * {@code docker stop}: SIGTERM. A Consul server's {@code leave_on_terminate} is false, so it exits without
+   * leaving the cluster or handing raft leadership over; it closes its connections, though.
+   */
+  public void stop(int server) {
+    GenericContainer<?> s = servers.get(server);
+    s.getDockerClient().stopContainerCmd(s.getContainerId()).withTimeout(10).exec();
+  }
+
+  /**
+   * Starts a stopped or killed server's container again: the same data directory, so the same node ID and raft
+   * state, and it rejoins as the member it was. Its address and published port may be new ({@link #ip},
+   * {@link #serverUrl} ask Docker each time).
+   */
+  public void start(int server) {
+    GenericContainer<?> s = servers.get(server);
+    s.getDockerClient().startContainerCmd(s.getContainerId()).exec();
+  }
+
+  /** The running servers that are not the raft leader (empty while there is none). */
+  public List<Integer> followers() {
+    Optional<Integer> leader = leader();
+    List<Integer> followers = new ArrayList<>();
+    for (int i = 0; leader.isPresent() && i < servers.size(); i++) {
+      if (i != leader.get() && servers.get(i).isRunning()) {
+        followers.add(i);
+      }
+    }
+    return followers;
+  }
+
+  /**
+   * The servers the i-th agent has an RPC connection to (port 8300, from its /proc/net/tcp): the ones whose loss
+   * its calls can hang on.
+   */
+  public List<Integer> serversUsedBy(int agent) throws IOException {
+    String tcp;
+    try {
+      tcp = agents.get(agent).execInContainer("cat", "/proc/net/tcp").getStdout();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    List<Integer> used = new ArrayList<>();
+    for (String line : tcp.lines().toList()) {
+      String[] f = line.trim().split("\\s+", -1);
+      // sl local_address rem_address st ...: remote "0A00000B:206C" (little-endian IPv4, port 8300), 01 = ESTABLISHED
+      if (f.length > 3 && f[2].endsWith(":206C") && f[3].equals("01")) {
+        int ip = Integer.reverseBytes(Integer.parseUnsignedInt(f[2].substring(0, 8), 16));
+        String addr = (ip >>> 24) + "." + ((ip >>> 16) & 0xff) + "." + ((ip >>> 8) & 0xff) + "." + (ip & 0xff);
+        for (int i = 0; i < servers.size(); i++) {
+          if (servers.get(i).isRunning() && addr.equals(ip(i)) && !used.contains(i)) {
+            used.add(i);
+          }
+        }
+      }
+    }
+    return used;
+  }
+
+  /**
+   * Waits until the cluster is whole again, what an operator checks before touching the next server: a raft
+   * leader, autopilot healthy with three alive voters and a failure tolerance of one, and a consistent read
+   * answered through every agent.
+   */
+  public void awaitHealthy(Duration atMost) {
+    await("a healthy cluster: leader, 3 alive voters, consistent reads").atMost(atMost)
+        .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        .until(() -> leader().isPresent() && healthy(get(agentUrl(0), "/v1/operator/autopilot/health"))
+            && agentUrls().stream().allMatch(this::consistentRead));
+  }
+
+  private static boolean healthy(String autopilot) throws IOException {
+    JsonNode h = JSON.readTree(autopilot);
+    int alive = 0;
+    for (JsonNode s : h.path("Servers")) {
+      if (s.path("Voter").asBoolean() && s.path("Healthy").asBoolean() && "alive".equals(s.path("SerfStatus")
+          .asText())) {
+        alive++;
+      }
+    }
+    return h.path("Healthy").asBoolean() && h.path("FailureTolerance").asInt() == 1 && alive == 3;
+  }
+
+  /** Whether a consistent read (what the holder's confirmation is) answers through this member now. */
+  public boolean consistentRead(URI member) {
+    try {
+      get(member, "/v1/kv/consul-cluster-probe?consistent");
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Server i's address on the cluster network, from Docker now (a restarted container may have a new one). */
   private String ip(int server) {
-    return servers.get(server).getContainerInfo().getNetworkSettings().getNetworks().values().iterator().next()
-        .getIpAddress();
+    return inspect(server).getNetworkSettings().getNetworks().values().iterator().next().getIpAddress();
   }
 
-  private URI serverUrl(int i) {
-    GenericContainer<?> s = servers.get(i);
-    return URI.create("http://" + s.getHost() + ":" + s.getMappedPort(HTTP));
+  /** Server i's HTTP address on this host, from Docker now (a restarted container gets a new host port). */
+  private URI serverUrl(int i) throws IOException {
+    Ports.Binding[] b = inspect(i).getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(HTTP));
+    if (b == null || b.length == 0) {
+      throw new IOException("server" + (i + 1) + " is not running");
+    }
+    return URI.create("http://" + servers.get(i).getHost() + ":" + b[0].getHostPortSpec());
+  }
+
+  private InspectContainerResponse inspect(int server) {
+    GenericContainer<?> s = servers.get(server);
+    return s.getDockerClient().inspectContainerCmd(s.getContainerId()).exec();
   }
 
   /** GET through a member; the body, or an IOException for a failed call or a status other than 2xx/404. */

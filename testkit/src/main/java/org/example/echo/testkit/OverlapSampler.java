@@ -26,6 +26,8 @@ public final class OverlapSampler implements AutoCloseable {
   private int rounds;
   private long noneSince;
   private long longestNone;
+  private long lastServing;
+  private long longestBetween;
 
   /** {@code targets}: name → "does it serve now?"; a question that fails should answer false. */
   public OverlapSampler(String name, Map<String, BooleanSupplier> targets, Duration period, Duration limit) {
@@ -55,6 +57,12 @@ public final class OverlapSampler implements AutoCloseable {
           overlaps.add(System.currentTimeMillis() + ": " + serving);
         }
         long now = System.nanoTime();
+        if (!serving.isEmpty()) {
+          if (noneSince != 0 && lastServing != 0) {
+            longestBetween = Math.max(longestBetween, now - lastServing);
+          }
+          lastServing = now;
+        }
         if (serving.isEmpty() && noneSince == 0) {
           noneSince = now;
         } else if (!serving.isEmpty() && noneSince != 0) {
@@ -80,6 +88,17 @@ public final class OverlapSampler implements AutoCloseable {
   public synchronized Duration longestNoneServing() {
     long open = noneSince == 0 ? 0 : System.nanoTime() - noneSince;
     return Duration.ofNanos(Math.max(longestNone, open));
+  }
+
+  /**
+   * The longest time from a round in which a target served to the next such round after one or more in which none
+   * did (a gap still open counts up to now); zero if none was missed. Unlike {@link #longestNoneServing()} it
+   * includes the whole first failed round, so it is the figure for questions that fail slowly (a call that waits
+   * for its timeout); it exceeds the gap by at most one round.
+   */
+  public synchronized Duration longestBetweenServing() {
+    long open = noneSince == 0 || lastServing == 0 ? 0 : System.nanoTime() - lastServing;
+    return Duration.ofNanos(Math.max(longestBetween, open));
   }
 
   /** The rounds in which more than one target served: when, and which. */

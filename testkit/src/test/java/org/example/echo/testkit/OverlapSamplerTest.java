@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +53,34 @@ class OverlapSamplerTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= again + 10);
       assertThat(sampler.longestNoneServing()).as("closed gaps do not grow").isEqualTo(gap);
     }
+  }
+
+  @Test
+  void theTimeBetweenServingRoundsIncludesASlowFailedRound() {
+    AtomicBoolean serves = new AtomicBoolean(true);
+    Map<String, BooleanSupplier> targets = new LinkedHashMap<>();
+    // Like a read waiting for its timeout: a failing answer takes 100 ms.
+    targets.put("a", () -> serves.get() || slowNo(Duration.ofMillis(100)));
+    try (OverlapSampler sampler =
+        new OverlapSampler("test-sampler", targets, Duration.ofMillis(5), Duration.ofSeconds(30))) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= 3);
+      assertThat(sampler.longestBetweenServing()).isZero();
+      serves.set(false);
+      int before = sampler.rounds();
+      await().atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= before + 3);
+      serves.set(true);
+      int again = sampler.rounds();
+      await().atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= again + 3);
+      assertThat(sampler.longestBetweenServing()).as("the first failed round counts too")
+          .isGreaterThanOrEqualTo(sampler.longestNoneServing().plusMillis(100));
+    }
+  }
+
+  private static boolean slowNo(Duration d) {
+    long until = System.nanoTime() + d.toNanos();
+    for (long left = d.toNanos(); left > 0; left = until - System.nanoTime()) {
+      LockSupport.parkNanos(left);
+    }
+    return false;
   }
 }
