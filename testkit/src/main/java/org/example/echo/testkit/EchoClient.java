@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -108,6 +109,24 @@ public final class EchoClient implements Session.Listener.AutoDemanding {
       throw new AssertionError("no message within " + timeout.toMillis() + " ms");
     }
     return message;
+  }
+
+  /**
+   * The next message, or empty as soon as the connection has closed with nothing left to read; an AssertionError
+   * after {@code timeout} otherwise.
+   */
+  public Optional<Object> nextUnlessClosed(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Object message = received.poll(50, TimeUnit.MILLISECONDS);
+      if (message != null) {
+        return Optional.of(message);
+      }
+      if (closed.isDone() && received.isEmpty()) {
+        return Optional.empty();
+      }
+    }
+    throw new AssertionError("no message within " + timeout.toMillis() + " ms and the connection is still open");
   }
 
   public CompletableFuture<Closed> closed() {
