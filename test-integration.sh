@@ -10,7 +10,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/lib.sh
-version_args
 
 started=$SECONDS
 # Tag what this run starts, so the trap removes exactly that (no Ryuk here: tests stop what they start,
@@ -50,9 +49,12 @@ phase_done "unit + component" "$t"
 
 t=$SECONDS
 echo "test-integration.sh: 2/4 integration tests (mvn verify -Pintegration; Consul image ${CONSUL_IMAGE:-hashicorp/consul:1.20})"
+# The modules as ./test.sh has just built them (same stamp, its shaded jar): nothing to compile, shade or report.
+version_args --built
 status=0
 run_logged target/integration.log '^\[(ERROR|WARNING)\]|Tests run:|BUILD|\[measured\]' \
-  maven verify -Pintegration -DskipUTs=true -pl :echo-service -am "${VERSION_ARGS[@]}" "$@" || status=$?
+  maven verify -Pintegration -DskipUTs=true -Dshade.skip=true -pl :echo-service -am "${VERSION_ARGS[@]}" "$@" \
+  || status=$?
 print_test_counts "integration" target/failsafe-reports
 [ "$status" -eq 0 ] || { echo "test-integration.sh: integration tests FAILED (mvn exit $status; full log target/integration.log, service logs target/it-logs/)"; exit "$status"; }
 phase_done "integration (real Consul)" "$t"

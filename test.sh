@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/lib.sh
-version_args
+version_args --reuse
 
 started=$SECONDS
 mkdir -p target

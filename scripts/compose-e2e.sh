@@ -80,9 +80,12 @@ echo "compose-e2e: nginx at $nginx_addr, Consul at $consul_addr, Prometheus at $
 await "a leader behind nginx" 60 bash -c "curl -sf http://$nginx_addr/healthz | grep -q '\"role\":\"leader\"'"
 
 echo "compose-e2e: end-to-end tests; full log target/e2e.log"
+# The upstream modules as they were built (the stamp of the jar in the image, no new shaded jars): only the
+# e2e module has anything to do.
+version_args --built
 status=0
 run_logged target/e2e.log '^\[(ERROR|WARNING)\]|Tests run:|BUILD|MEASURED|CHAOS|^Chaos soak|^\|' \
-  maven verify -Pe2e -pl :echo-e2e -am -DskipUTs=true \
+  maven verify -Pe2e -pl :echo-e2e -am -DskipUTs=true -Dshade.skip=true "${VERSION_ARGS[@]}" \
   -De2e.compose="${COMPOSE[*]}" -De2e.project="$project" \
   -De2e.nginx="$nginx_addr" -De2e.consul="$consul_addr" "$@" || status=$?
 

@@ -68,18 +68,32 @@ await() {
   return 1
 }
 
-# version_args: sets VERSION_ARGS, the Maven properties that embed the git version in the jar, so every script
-# that packages the jar (build.sh, and the verify runs of the test scripts) produces the same one.
+# version_args [--reuse | --built]: sets VERSION_ARGS, the Maven properties that embed the git version in the jar,
+# so every script that packages the jar (build.sh, and the verify runs of the test scripts) produces the same one.
+# The service's jar is on the classpath of the tools' tests: a new stamp repackages it and so recompiles those.
+#   --reuse (./test.sh): a clean tree at the commit and branch of the last build keeps that build's time.
+#   --built (the integration and compose phases, which build nothing): exactly what the last build stamped.
 version_args() {
-  local describe branch commit dirty
+  local mode=${1:-} describe branch commit dirty time
   describe=$(git describe --tags --always --dirty 2>/dev/null || echo unknown)
   branch=$(git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)
   commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
   if [ -n "$(git status --porcelain 2>/dev/null)" ]; then dirty=true; else dirty=false; fi
+  time=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  if [ "$mode" = --built ] && [ -f target/classes/version.properties ]; then
+    describe=$(built_version git.describe) branch=$(built_version git.branch) commit=$(built_version git.commit)
+    dirty=$(built_version git.dirty) time=$(built_version build.time)
+  elif [ "$mode" = --reuse ] && [ "$dirty" = false ] && [ "$(built_version git.dirty)" = false ] \
+    && [ "$(built_version git.describe)" = "$describe" ] && [ "$(built_version git.branch)" = "$branch" ] \
+    && [ "$(built_version git.commit)" = "$commit" ]; then
+    time=$(built_version build.time)
+  fi
   VERSION_ARGS=(-Dbuild.gitDescribe="$describe" -Dbuild.gitBranch="$branch" -Dbuild.gitCommit="$commit"
-    -Dbuild.gitDirty="$dirty" -Dbuild.time="$(date -u +%Y-%m-%dT%H:%M:%SZ)")
+    -Dbuild.gitDirty="$dirty" -Dbuild.time="$time")
   VERSION_DESCRIBE=$describe
 }
+# built_version KEY: KEY's value in the service's last build (target/classes/version.properties), else empty.
+built_version() { sed -n "s/^${1//./\\.}=//p" target/classes/version.properties 2>/dev/null || true; }
 
 # ensure_chromium: the browser test drives Debian's chromium through Debian's chromedriver (test tools'
 # own browser downloads do not work everywhere); installs both when missing.
