@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -72,6 +73,7 @@ class EchoThroughNginxE2E {
    */
   @Test
   void twoHundredParallelClientsAllGetTheirEcho() throws Exception {
+    Instant start = Instant.now();
     String leader = stack.leader().orElseThrow(); // steady: see steadyStack()
     String since = roleSince(leader);
     AtomicInteger retried = new AtomicInteger();
@@ -105,6 +107,7 @@ class EchoThroughNginxE2E {
     System.out.printf("MEASURED 200 parallel clients through nginx: %d connect(s) retried after a 503, %d "
         + "connection(s) opened again after the server closed them%n", retried.get(), reopened);
     if (retried.get() + reopened > 0) {
+      stack.leaseEvents(start).forEach(e -> System.out.println("MEASURED   " + e));
       assertThat(stack.leader().map(l -> l + " since " + roleSince(l)).orElse("none"))
           .as("retries are only acceptable while the leadership changed").isNotEqualTo(leader + " since " + since);
     }

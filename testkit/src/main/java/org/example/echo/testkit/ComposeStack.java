@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -233,6 +234,25 @@ public final class ComposeStack {
 
   public int restartCount(String service) {
     return Integer.parseInt(docker("inspect", "-f", "{{.RestartCount}}", container(service)).strip());
+  }
+
+  /**
+   * The replicas' leadership changes and their agents' missed TTLs since {@code since}, in time order: what a
+   * test prints to explain an outage it saw.
+   */
+  public List<String> leaseEvents(Instant since) {
+    List<String> events = new ArrayList<>();
+    for (String service : List.of("echo1", "echo2", "agent1", "agent2")) {
+      for (String line : docker("logs", "--since", since.toString(), container(service)).lines().toList()) {
+        if ((line.contains("leadership ") && line.contains(" -> ")) || line.contains("stopped serving")
+            || line.contains("missed TTL")) {
+          String at = line.strip().replaceAll("^\\s*([0-9T:.\\-]+Z).*", "$1");
+          events.add(at + " " + service + ": " + line.strip());
+        }
+      }
+    }
+    events.sort(null);
+    return events;
   }
 
   public static String docker(String... args) {
