@@ -35,11 +35,7 @@ class OverlapSamplerTest {
   @Test
   void measuresTheLongestTimeNoTargetServed() {
     AtomicBoolean serves = new AtomicBoolean(true);
-    Map<String, BooleanSupplier> targets = new LinkedHashMap<>();
-    targets.put("a", serves::get);
-    try (OverlapSampler sampler =
-        new OverlapSampler("test-sampler", targets, Duration.ofMillis(5), Duration.ofSeconds(30))) {
-      await().atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= 3);
+    try (OverlapSampler sampler = sampling(serves::get)) {
       assertThat(sampler.longestNoneServing()).isZero();
       serves.set(false);
       int before = sampler.rounds();
@@ -58,12 +54,8 @@ class OverlapSamplerTest {
   @Test
   void theTimeBetweenServingRoundsIncludesASlowFailedRound() {
     AtomicBoolean serves = new AtomicBoolean(true);
-    Map<String, BooleanSupplier> targets = new LinkedHashMap<>();
     // Like a read waiting for its timeout: a failing answer takes 100 ms.
-    targets.put("a", () -> serves.get() || slowNo(Duration.ofMillis(100)));
-    try (OverlapSampler sampler =
-        new OverlapSampler("test-sampler", targets, Duration.ofMillis(5), Duration.ofSeconds(30))) {
-      await().atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= 3);
+    try (OverlapSampler sampler = sampling(() -> serves.get() || slowNo(Duration.ofMillis(100)))) {
       assertThat(sampler.longestBetweenServing()).isZero();
       serves.set(false);
       int before = sampler.rounds();
@@ -74,6 +66,14 @@ class OverlapSamplerTest {
       assertThat(sampler.longestBetweenServing()).as("the first failed round counts too")
           .isGreaterThanOrEqualTo(sampler.longestNoneServing().plusMillis(100));
     }
+  }
+
+  /** A sampler of one target "a", every 5 ms, once it has run three rounds. */
+  private static OverlapSampler sampling(BooleanSupplier a) {
+    OverlapSampler sampler =
+        new OverlapSampler("test-sampler", Map.of("a", a), Duration.ofMillis(5), Duration.ofSeconds(30));
+    await().atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= 3);
+    return sampler;
   }
 
   private static boolean slowNo(Duration d) {
