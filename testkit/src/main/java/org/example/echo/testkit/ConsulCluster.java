@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
@@ -75,8 +74,6 @@ public final class ConsulCluster implements AutoCloseable {
         .withNetworkAliases(name)
         .withCommand(cmd.toArray(String[]::new))
         .withExposedPorts(HTTP)
-        // The TTL check's state, written on every heartbeat before it is answered: in memory, as in compose.
-        .withTmpFs(Map.of("/tmp/consul/checks/state", "rw"))
         .withLabel("echo.it.run", ConsulFixture.RUN);
   }
 
