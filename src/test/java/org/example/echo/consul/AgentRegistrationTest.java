@@ -135,13 +135,7 @@ class AgentRegistrationTest {
   @Test
   void aRegistrationThatLandsAfterLeaveIsUndone() {
     // The runner gave up waiting for a slow register: SIGTERM handling leaves while it is in flight.
-    agent.duringRegister = () -> {
-      try {
-        registration.leave();
-      } catch (LockPortException e) {
-        throw new AssertionError(e);
-      }
-    };
+    agent.duringRegister = this::leave;
     assertThatThrownBy(() -> registration.keepAlive(false)).isInstanceOf(LockPortException.class);
     assertThat(agent.known).isFalse();
     assertThat(agent.calls).containsExactly("register false", "deregister", "deregister");
@@ -151,13 +145,7 @@ class AgentRegistrationTest {
   @Test
   void aLeaderTagUpdateThatLandsAfterLeaveIsUndone() throws Exception {
     registration.keepAlive(false);
-    agent.duringRegister = () -> {
-      try {
-        registration.leave();
-      } catch (LockPortException e) {
-        throw new AssertionError(e);
-      }
-    };
+    agent.duringRegister = this::leave;
     registration.keepAlive(true); // re-registers with the leader tag
     assertThat(agent.known).isFalse();
     assertThat(agent.calls).endsWith("retag true", "deregister", "deregister");
@@ -167,11 +155,7 @@ class AgentRegistrationTest {
   void aFailedUndoIsOnlyLogged() throws Exception {
     registration.keepAlive(false);
     agent.duringRegister = () -> {
-      try {
-        registration.leave();
-      } catch (LockPortException e) {
-        throw new AssertionError(e);
-      }
+      leave();
       agent.down = true;
     };
     registration.keepAlive(true);
@@ -184,5 +168,14 @@ class AgentRegistrationTest {
     registration.leave();
     assertThatThrownBy(() -> registration.keepAlive(false)).isInstanceOf(LockPortException.class);
     assertThat(agent.known).isFalse();
+  }
+
+  /** SIGTERM handling leaving while a register is in flight. */
+  private void leave() {
+    try {
+      registration.leave();
+    } catch (LockPortException e) {
+      throw new AssertionError(e);
+    }
   }
 }

@@ -51,13 +51,7 @@ class CompetingLockTest {
     CountDownLatch inFlight = new CountDownLatch(1);
     lock.start();
     await().atMost(Duration.ofSeconds(5)).until(() -> consul.registered("b"));
-    consul.duringHeartbeat = () -> {
-      inFlight.countDown();
-      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-      while (System.nanoTime() < end) {
-        Thread.onSpinWait();
-      }
-    };
+    consul.duringHeartbeat = () -> slowCall(inFlight, Duration.ofMillis(300));
     assertThat(inFlight.await(5, TimeUnit.SECONDS)).isTrue();
     lock.release();
     long t0 = System.nanoTime();
@@ -70,13 +64,7 @@ class CompetingLockTest {
     stuck.start();
     await().atMost(Duration.ofSeconds(5)).until(() -> consul.registered("c"));
     CountDownLatch stuckInFlight = new CountDownLatch(1);
-    consul.duringHeartbeat = () -> {
-      stuckInFlight.countDown();
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-      while (System.nanoTime() < end) {
-        Thread.onSpinWait();
-      }
-    };
+    consul.duringHeartbeat = () -> slowCall(stuckInFlight, Duration.ofSeconds(3));
     assertThat(stuckInFlight.await(5, TimeUnit.SECONDS)).isTrue();
     stuck.release();
     long t1 = System.nanoTime();
@@ -104,5 +92,14 @@ class CompetingLockTest {
   private static long loopThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("leadership-") && t.isAlive()).count();
+  }
+
+  /** A keep-alive that takes {@code time} on the loop's thread (busy, so it holds the call, not a sleep). */
+  private static void slowCall(CountDownLatch started, Duration time) {
+    started.countDown();
+    long end = System.nanoTime() + time.toNanos();
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
   }
 }
