@@ -3,7 +3,6 @@ package org.example.echo.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.example.echo.common.EchoReply;
@@ -33,7 +30,6 @@ import org.junit.jupiter.api.Test;
 class EchoThroughNginxE2E {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final Pattern ROLE_SINCE = Pattern.compile("\"roleSince\":\"([^\"]+)\"");
   private static ComposeStack stack;
   private static WebSocketClient client;
 
@@ -75,7 +71,7 @@ class EchoThroughNginxE2E {
   void twoHundredParallelClientsAllGetTheirEcho() throws Exception {
     Instant start = Instant.now();
     String leader = stack.leader().orElseThrow(); // steady: see steadyStack()
-    String since = roleSince(leader);
+    String since = stack.roleSince(leader);
     AtomicInteger retried = new AtomicInteger();
     List<CompletableFuture<EchoClient>> connecting = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
@@ -108,7 +104,7 @@ class EchoThroughNginxE2E {
         + "connection(s) opened again after the server closed them%n", retried.get(), reopened);
     if (retried.get() + reopened > 0) {
       stack.leaseEvents(start).forEach(e -> System.out.println("MEASURED   " + e));
-      assertThat(stack.leader().map(l -> l + " since " + roleSince(l)).orElse("none"))
+      assertThat(stack.leader().map(l -> l + " since " + stack.roleSince(l)).orElse("none"))
           .as("retries are only acceptable while the leadership changed").isNotEqualTo(leader + " since " + since);
     }
   }
@@ -133,21 +129,6 @@ class EchoThroughNginxE2E {
       }
     }
     return false;
-  }
-
-  private static String roleSince(String replica) {
-    try {
-      URI health = URI.create("http://" + stack.ip(replica) + ":8080/healthz");
-      String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(health).timeout(WAIT).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      Matcher m = ROLE_SINCE.matcher(body);
-      return m.find() ? m.group(1) : body;
-    } catch (IOException e) {
-      return "unreachable";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
-    }
   }
 
   @Test

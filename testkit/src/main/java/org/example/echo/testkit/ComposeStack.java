@@ -32,6 +32,7 @@ public final class ComposeStack {
   private static final List<String> START_ORDER =
       List.of("consul1", "consul2", "consul3", "agent1", "agent2", "agent-nginx", "nginx", "echo1", "echo2");
   private static final Pattern ROLE = Pattern.compile("\"role\":\"(\\w+)\"");
+  private static final Pattern ROLE_SINCE = Pattern.compile("\"roleSince\":\"([^\"]+)\"");
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration SETTLED = Duration.ofSeconds(3);
 
@@ -124,6 +125,15 @@ public final class ComposeStack {
 
   /** The role a replica reports on /healthz, or "down" when it does not answer. */
   public String role(String service) {
+    return health(service, ROLE);
+  }
+
+  /** Since when a replica has held its role, from /healthz, or "down" when it does not answer. */
+  public String roleSince(String service) {
+    return health(service, ROLE_SINCE);
+  }
+
+  private String health(String service, Pattern field) {
     try {
       String ip = ip(service);
       if (ip.isEmpty()) {
@@ -135,7 +145,7 @@ public final class ComposeStack {
                   .timeout(Duration.ofMillis(800))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      Matcher m = ROLE.matcher(response.body());
+      Matcher m = field.matcher(response.body());
       return m.find() ? m.group(1) : "unknown";
     } catch (IOException e) {
       return "down";
