@@ -93,7 +93,7 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "0", paramLabel = "<s>", description = "With --client nio: first run the same work, unmeasured, for this many seconds, so the client's JIT compilation stays out of the figures (default ${DEFAULT-VALUE})")
   int warmupSeconds;
 
-  @Option(names = "--reconnect", description = "Hold the connections (NIO client, ws:// only) and redial whatever drops with jittered exponential back-off, echoing on each; report how long after the first drop 50, 99 and 100 % echo again and the reconnect attempts. Ends when all echo again, or at --duration")
+  @Option(names = "--reconnect", description = "Hold the connections (NIO client, ws:// only) and redial whatever drops with jittered exponential back-off, echoing on each; report how long after the first drop 50, 99 and 100 %% echo again and the reconnect attempts. Ends when all echo again, or at --duration")
   boolean reconnect;
 
   @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class, paramLabel = "<duration>", description = "With --reconnect: the longest the check runs, dialling included (default ${DEFAULT-VALUE})")

@@ -20,6 +20,10 @@ public final class Tools {
 
   /** Runs the command line and returns the exit status; tests call it in-process. */
   public static int run(String... args) {
-    return new CommandLine(new Tools()).setParameterExceptionHandler(UsageError::print).execute(args);
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Tools()).setParameterExceptionHandler(UsageError::print);
   }
 }

@@ -2,7 +2,13 @@ package org.example.echo.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The tools jar's entry point runs each tool as a subcommand. */
 class ToolsTest {
@@ -26,5 +32,24 @@ class ToolsTest {
   @Test
   void anUnknownToolIsAUsageError() {
     assertThat(Tools.run("nonsense")).isEqualTo(2);
+  }
+
+  /** picocli formats help texts with String.format: a bare % makes every --help print a WARN to stderr. */
+  @Test
+  void everyToolsHelpRendersWithoutAPicocliWarning() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    List<String> usage = new ArrayList<>();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      CommandLine tools = Tools.commandLine();
+      usage.add(tools.getUsageMessage());
+      tools.getSubcommands().values().forEach(tool -> usage.add(tool.getUsageMessage()));
+    } finally {
+      System.setErr(original);
+    }
+
+    assertThat(usage).hasSize(3).allSatisfy(text -> assertThat(text).startsWith("Usage: "));
+    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
   }
 }
