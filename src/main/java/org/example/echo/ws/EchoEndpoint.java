@@ -1,6 +1,7 @@
 package org.example.echo.ws;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +19,8 @@ import org.slf4j.event.Level;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * One echo connection. Text comes back as {@link EchoReply#to}, binary comes back unchanged.
+ * One echo connection. Text comes back as {@link EchoReply#to}, binary comes back unchanged. Text arrives as
+ * bytes ({@link #onText}, from {@link TextEchoFrameHandler}), everything else through Jetty's API.
  *
  * <p>Reading is driven by explicit demand, and replies are sent asynchronously, so no thread waits on a client.
  * A client that stops reading would otherwise make us queue replies without bound: at most {@code
@@ -35,7 +37,7 @@ public final class EchoEndpoint implements Session.Listener {
   static final int SLOW_READER = 1008;
   /** Messages read in one turn before this connection yields the thread that reads it. */
   static final int MESSAGES_PER_TURN = 64;
-  private static final long PREFIX_BYTES = Utf8.length(EchoReply.TEXT_PREFIX);
+  private static final int PREFIX_BYTES = TextEchoFrameHandler.PREFIX.length;
   private static final long DISCONNECT_GRACE_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(EchoEndpoint.class);
 
@@ -80,19 +82,27 @@ public final class EchoEndpoint implements Session.Listener {
     }
   }
 
-  @Override
-  public void onWebSocketText(String message) {
+  /**
+   * A whole text message, already checked as UTF-8 by {@link TextEchoFrameHandler}: {@code reply[0, length)} is
+   * the echo's prefix followed by the message's bytes, so it goes back as it is, through {@code out}. No String
+   * is built unless the message is logged.
+   */
+  void onText(byte[] reply, int length, TextOut out) {
+    int bytes = length - PREFIX_BYTES;
     if (log.isDebugEnabled()) {
+      String message = new String(reply, PREFIX_BYTES, bytes, StandardCharsets.UTF_8);
       logAt(Level.DEBUG).log("conn={} remote={} text {}", id, remote, ClientText.quoted(message));
     }
-    long bytes = Utf8.length(message);
     metrics.received(Kind.TEXT, bytes);
     if (reserveReply()) {
-      String reply = EchoReply.to(message);
-      long replyBytes = PREFIX_BYTES + bytes; // one scan of the text, not two (the profile showed both)
-      session.sendText(reply, Callback.from(() -> replySent(Kind.TEXT, replyBytes), this::replyFailed));
+      out.send(ByteBuffer.wrap(reply, 0, length), Callback.from(() -> replySent(Kind.TEXT, length), this::replyFailed));
       demandNext();
     }
+  }
+
+  /** Sends bytes that are UTF-8 already as one text frame (Jetty's API only sends Strings). */
+  interface TextOut {
+    void send(ByteBuffer utf8, Callback callback);
   }
 
   @Override

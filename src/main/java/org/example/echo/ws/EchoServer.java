@@ -124,7 +124,10 @@ public final class EchoServer {
     // The endpoint never blocks (replies are asynchronous). In Jetty 12.1 this covers the upgrade; the reads
     // of frames are made non-blocking by InlineReadEndPoint.
     container.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
-    container.addMapping(new RegexPathSpec("^/$"), this::upgrade);
+    RegexPathSpec echo = new RegexPathSpec("^/$");
+    container.addMapping(echo, this::upgrade);
+    // Text messages reach the endpoint as bytes, not decoded into Strings (TextEchoFrameHandler).
+    TextEchoNegotiator.install(container, echo);
   }
 
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
@@ -148,8 +151,10 @@ public final class EchoServer {
     }
     response.getHeaders().put(INSTANCE_HEADER, instance(request));
     Scheduler scheduler = server.getScheduler();
-    return new EchoEndpoint(gate.nextConnectionId(), remote, gate, scheduler, server.getThreadPool(),
-        turnOf(request), settings.sendQueueLimit(), metrics);
+    EchoEndpoint endpoint = new EchoEndpoint(gate.nextConnectionId(), remote, gate, scheduler,
+        server.getThreadPool(), turnOf(request), settings.sendQueueLimit(), metrics);
+    request.setAttribute(TextEchoNegotiator.ENDPOINT, endpoint); // for its text frames (TextEchoNegotiator)
+    return endpoint;
   }
 
   private static String instance(ServerUpgradeRequest request) {

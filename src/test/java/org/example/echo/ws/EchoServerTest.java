@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
 class EchoServerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final int CONTINUATION = 0x0;
+  private static final int PONG = 0xa;
   private static WebSocketClient client;
   private final List<EchoServer> servers = new ArrayList<>();
 
@@ -178,6 +181,63 @@ class EchoServerTest {
     try (RawWebSocket raw = RawWebSocket.connect(server.port(), 0)) {
       raw.sendFrame(RawWebSocket.TEXT, new byte[] {'o', 'k', (byte) 0xc3, (byte) 0x28}, true);
       assertThat(raw.readCloseCode()).isEqualTo(1007);
+    }
+    assertStillServes(server);
+  }
+
+  @Test
+  void invalidUtf8AtTheEndOfAMessageClosesWith1007() throws Exception {
+    EchoServer server = serving();
+    try (RawWebSocket raw = RawWebSocket.connect(server.port(), 0)) {
+      // "ok" and the first two of the three bytes of '€': the message ends inside a character.
+      raw.sendFrame(RawWebSocket.TEXT, new byte[] {'o', 'k', (byte) 0xe2, (byte) 0x82}, true);
+      assertThat(raw.readCloseCode()).isEqualTo(1007);
+    }
+    assertStillServes(server);
+  }
+
+  @Test
+  void fragmentedTextIsEchoedAsOneMessageWithACharacterSplitBetweenFragments() throws Exception {
+    EchoServer server = serving();
+    byte[] text = "grüße ✓".getBytes(StandardCharsets.UTF_8);
+    try (RawWebSocket raw = RawWebSocket.connect(server.port(), 0)) {
+      raw.sendFrame(RawWebSocket.TEXT, Arrays.copyOfRange(text, 0, 3), false); // "gr" and half of 'ü'
+      raw.sendFrame(RawWebSocket.PING, new byte[] {'p'}, true); // a control frame between fragments
+      raw.sendFrame(CONTINUATION, Arrays.copyOfRange(text, 3, 7), false);
+      raw.sendFrame(CONTINUATION, Arrays.copyOfRange(text, 7, text.length), true);
+      RawWebSocket.Frame pong = raw.readFrame();
+      assertThat(pong.opcode()).isEqualTo(PONG);
+      assertThat(pong.payload()).containsExactly('p');
+      RawWebSocket.Frame reply = raw.readFrame();
+      assertThat(reply.opcode()).isEqualTo(RawWebSocket.TEXT);
+      assertThat(reply.text()).isEqualTo(EchoReply.to("grüße ✓"));
+      // The connection goes on: the next message is a message of its own.
+      raw.sendFrame(RawWebSocket.TEXT, "next".getBytes(StandardCharsets.UTF_8), true);
+      assertThat(raw.readFrame().text()).isEqualTo(EchoReply.to("next"));
+    }
+  }
+
+  @Test
+  void invalidUtf8InAnEarlierFragmentClosesWith1007() throws Exception {
+    EchoServer server = serving();
+    try (RawWebSocket raw = RawWebSocket.connect(server.port(), 0)) {
+      raw.sendFrame(RawWebSocket.TEXT, new byte[] {'o', 'k', (byte) 0xc3}, false);
+      raw.sendFrame(CONTINUATION, new byte[] {'(', 'f', 'i', 'n', 'e', ')'}, true);
+      assertThat(raw.readCloseCode()).isEqualTo(1007);
+    }
+    assertStillServes(server);
+  }
+
+  @Test
+  void fragmentedTextCountsAgainstTheReadLimitAsAWhole() throws Exception {
+    EchoServer server = serving();
+    try (RawWebSocket raw = RawWebSocket.connect(server.port(), 0)) {
+      raw.sendFrame(RawWebSocket.TEXT, "x".repeat(3000).getBytes(StandardCharsets.UTF_8), false);
+      raw.sendFrame(CONTINUATION, "x".repeat(1096).getBytes(StandardCharsets.UTF_8), true);
+      assertThat(raw.readFrame().text()).isEqualTo(EchoReply.to("x".repeat(4096)));
+      raw.sendFrame(RawWebSocket.TEXT, "x".repeat(3000).getBytes(StandardCharsets.UTF_8), false);
+      raw.sendFrame(CONTINUATION, "x".repeat(1097).getBytes(StandardCharsets.UTF_8), true);
+      assertThat(raw.readCloseCode()).isEqualTo(1009);
     }
     assertStillServes(server);
   }

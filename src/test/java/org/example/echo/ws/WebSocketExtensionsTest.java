@@ -2,7 +2,14 @@ package org.example.echo.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.example.echo.common.EchoReply;
+import org.example.echo.testkit.EchoClient;
 import org.example.echo.testkit.RawWebSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,6 +49,27 @@ class WebSocketExtensionsTest {
     try (RawWebSocket raw = RawWebSocket.connect(server.port(), 0, "Sec-WebSocket-Extensions: fragment\r\n")) {
       assertThat(raw.handshakeResponse()).doesNotContainIgnoringCase("Sec-WebSocket-Extensions");
       assertEchoOfOneUncompressedFrame(raw);
+    }
+  }
+
+  @Test
+  void textComesBackThroughPermessageDeflate() throws Exception {
+    EchoServer server = servers.serving(new LoopbackSettings().permessageDeflate(true).build());
+    WebSocketClient client = new WebSocketClient();
+    client.start();
+    try {
+      ClientUpgradeRequest request = new ClientUpgradeRequest(URI.create("ws://127.0.0.1:" + server.port() + "/"));
+      request.addExtensions("permessage-deflate");
+      EchoClient c = new EchoClient();
+      client.connect(c, request).get(10, TimeUnit.SECONDS);
+      assertThat(c.session().getUpgradeResponse().getHeader("Sec-WebSocket-Extensions")).contains("permessage-deflate");
+      // The text path sees the frames after the extension inflated them, also those of a message of a few KB.
+      String large = "grüße ✓ ".repeat(300); // 3,600 bytes of UTF-8, under the read limit
+      for (String text : new String[] {"hello", "grüße ✓", large}) {
+        assertThat(c.echo(text, Duration.ofSeconds(5))).isEqualTo(EchoReply.to(text));
+      }
+    } finally {
+      client.stop();
     }
   }
 
