@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /** The real server in-process on a free port, spoken to by real WebSocket clients; plain HTTP: HttpRoutesTest. */
@@ -175,22 +178,14 @@ class EchoServerTest {
     assertThat(c.echo(big, WAIT)).isEqualTo(EchoReply.to(big));
   }
 
-  @Test
-  void invalidUtf8ClosesWith1007AndOthersAreServed() throws Exception {
+  /** "ok" and a broken two-byte sequence; "ok" and two of the three bytes of '€' (the message ends inside it). */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"6f6b c328", "6f6b e282"})
+  void invalidUtf8ClosesWith1007AndOthersAreServed(String hex) throws Exception {
+    byte[] payload = HexFormat.of().parseHex(hex.replace(" ", ""));
     EchoServer server = serving();
     try (RawWebSocket raw = RawWebSocket.connect(server.port(), 0)) {
-      raw.sendFrame(RawWebSocket.TEXT, new byte[] {'o', 'k', (byte) 0xc3, (byte) 0x28}, true);
-      assertThat(raw.readCloseCode()).isEqualTo(1007);
-    }
-    assertStillServes(server);
-  }
-
-  @Test
-  void invalidUtf8AtTheEndOfAMessageClosesWith1007() throws Exception {
-    EchoServer server = serving();
-    try (RawWebSocket raw = RawWebSocket.connect(server.port(), 0)) {
-      // "ok" and the first two of the three bytes of '€': the message ends inside a character.
-      raw.sendFrame(RawWebSocket.TEXT, new byte[] {'o', 'k', (byte) 0xe2, (byte) 0x82}, true);
+      raw.sendFrame(RawWebSocket.TEXT, payload, true);
       assertThat(raw.readCloseCode()).isEqualTo(1007);
     }
     assertStillServes(server);
