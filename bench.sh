@@ -14,8 +14,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# The jars: the server, and the one with the `check` client (today both are the same; change here when the
-# build is split into modules).
+# The jars ./build.sh makes: the server, and the tools with the `check` client.
 server_jar="$here/target/echo-service.jar"
 tools_jar="$here/tools/target/echo-tools.jar"
 go_bin="$here/target/bench"   # the Go builds; never committed (target/ is ignored)
