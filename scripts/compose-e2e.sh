@@ -10,9 +10,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
-# The test JVM is the stack's clients, which in production run elsewhere; here they share two cores with it,
-# and a burst of 200 handshakes runs enough client threads to hold both replicas' heartbeats back for seconds.
-# At nice 10 they yield to the stack. The containers are dockerd's children, so they keep their priority.
+# The test JVM is the stack's clients (and the docker processes its checks run), which in production run
+# elsewhere; here they share two cores with the stack. At nice 10 they yield to it. The containers are dockerd's
+# children, so they keep their priority.
 renice -n 10 -p $$ >/dev/null
 detect_compose
 
