@@ -11,8 +11,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
 # The test JVM is the stack's clients (and the docker processes its checks run), which in production run
-# elsewhere; here they share two cores with the stack. At nice 10 they yield to it. The containers are dockerd's
-# children, so they keep their priority.
+# elsewhere; here they share two cores with the stack. Nice 10 makes them yield to the rest of the host (the
+# containers are dockerd's children and keep their priority); against the containers, which share one cgroup v1
+# group, what counts is how many run at once, so ComposeStack keeps its docker lookups few (see the README).
 renice -n 10 -p $$ >/dev/null
 detect_compose
 
