@@ -22,10 +22,11 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * A real Consul cluster in containers (image from {@code CONSUL_IMAGE}): three servers with
- * {@code raft_multiplier = 1} and one client agent per instance, all with the fast LAN gossip timing
- * (probe 200 ms, suspicion ×3: a failed node is declared after 600 ms at the earliest), on a network of their
- * own. Instances talk to their own agent; tests talk to any member over plain HTTP, and kill, stop and start
- * servers (by index, 0–2) to see what Consul's own failures do to the service.
+ * {@code raft_multiplier = 1} and one client agent per instance, all with the fast LAN gossip timing (probe 200 ms,
+ * suspicion ×3: a failed node is declared after 600 ms at the earliest), on a network of their own. Instances talk to their own agent; tests talk to any member
+ * over plain HTTP, and kill, stop and start servers (by index, 0–2) to see what Consul's own failures do to the
+ * service. {@code CONSUL_EXTRA_HCL} adds HCL to every member's command line (after the above), to measure
+ * another Consul setting with the same tests.
  */
 public final class ConsulCluster implements AutoCloseable {
   private static final int HTTP = 8500;
@@ -68,6 +69,10 @@ public final class ConsulCluster implements AutoCloseable {
         "-hcl", TUNING));
     if (server) {
       cmd.addAll(List.of("-server", "-bootstrap-expect=3"));
+    }
+    String extra = System.getenv().getOrDefault("CONSUL_EXTRA_HCL", "");
+    if (!extra.isBlank()) {
+      cmd.addAll(List.of("-hcl", extra));
     }
     return new GenericContainer<>(DockerImageName.parse(image))
         .withNetwork(network)
