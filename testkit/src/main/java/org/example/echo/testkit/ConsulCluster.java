@@ -22,8 +22,9 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * A real Consul cluster in containers (image from {@code CONSUL_IMAGE}): three servers with
- * {@code raft_multiplier = 1} and one client agent per instance, all with the fast LAN gossip timing (probe 200 ms,
- * suspicion ×3: a failed node is declared after 600 ms at the earliest), on a network of their own. Instances talk to their own agent; tests talk to any member
+ * {@code raft_multiplier = 1} and one client agent per instance, all with {@code rpc_hold_timeout = 1s} and the
+ * fast LAN gossip timing (probe 200 ms, suspicion ×3: a failed node is declared after 600 ms at the earliest),
+ * as in {@code consul/}, on a network of their own. Instances talk to their own agent; tests talk to any member
  * over plain HTTP, and kill, stop and start servers (by index, 0–2) to see what Consul's own failures do to the
  * service. {@code CONSUL_EXTRA_HCL} adds HCL to every member's command line (after the above), to measure
  * another Consul setting with the same tests.
@@ -31,7 +32,7 @@ import org.testcontainers.utility.DockerImageName;
 public final class ConsulCluster implements AutoCloseable {
   private static final int HTTP = 8500;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String TUNING = "performance { raft_multiplier = 1 } "
+  private static final String TUNING = "performance { raft_multiplier = 1 rpc_hold_timeout = \"1s\" } "
       + "gossip_lan { probe_interval = \"200ms\" probe_timeout = \"100ms\" suspicion_mult = 3 "
       + "gossip_interval = \"100ms\" }";
 
