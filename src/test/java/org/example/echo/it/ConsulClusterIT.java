@@ -149,21 +149,25 @@ class ConsulClusterIT {
         assertThat(restarted).as("servers restarted so far").doesNotContain(server);
         try (OverlapSampler sampler = cluster.sampler(); OverlapSampler reads = readSampler(consul, steady.agent)) {
           await("sampling").atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= 10);
+          String address = consul.ip(server);
           long t0 = System.nanoTime();
           consul.stop(server);
           consul.start(server);
-          consul.awaitHealthy(Duration.ofSeconds(40));
+          String lastToPass = consul.awaitHealthy(Duration.ofSeconds(40));
           long healthy = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+          String addressNow = consul.ip(server);
           EchoProcess after = cluster.awaitSingleLeader(Duration.ofSeconds(10));
           ProcessCluster.assertNoOverlap(sampler);
           long leaderless = reads.longestBetweenServing().toMillis();
           long outage = sampler.longestNoneServing().toMillis();
           boolean wasLeader = server == leader;
           String now = steady.sessionNow();
-          System.out.printf("[measured] rolling restart %d/3: server%d (%s) restarted, healthy again after %d ms;"
-              + " consistent reads failed for at most %d ms; longest time no instance served %d ms; same leader"
-              + " %s, same session %s%n", step + 1, server + 1, wasLeader ? "raft leader" : "follower", healthy,
-              leaderless, outage, after == steady.leader, now.equals(steady.session));
+          System.out.printf("[measured] rolling restart %d/3: server%d (%s) restarted, healthy again after %d ms"
+              + " (last: %s; address %s); consistent reads failed for at most %d ms; longest time no instance"
+              + " served %d ms; same leader %s, same session %s%n", step + 1, server + 1,
+              wasLeader ? "raft leader" : "follower", healthy, lastToPass,
+              address.equals(addressNow) ? "kept" : address + " -> " + addressNow, leaderless, outage,
+              after == steady.leader, now.equals(steady.session));
           long allowed = wasLeader ? allowedOutage(leaderless) : SAMPLING_JITTER_MS;
           if (outage > allowed) {
             failures.add(String.format("server%d (%s): nobody served for %d ms, allowed %d ms", server + 1,

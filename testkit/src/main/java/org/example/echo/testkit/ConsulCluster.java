@@ -15,7 +15,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.utility.DockerImageName;
@@ -187,13 +189,40 @@ public final class ConsulCluster implements AutoCloseable {
   /**
    * Waits until the cluster is whole again, what an operator checks before touching the next server: a raft
    * leader, autopilot healthy with three alive voters and a failure tolerance of one, and a consistent read
-   * answered through every agent.
+   * answered through every agent. Returns the condition that passed last and when (ms after the call; "nothing
+   * after the start" if all held at once), so a slow recovery says what it waited for.
    */
-  public void awaitHealthy(Duration atMost) {
+  public String awaitHealthy(Duration atMost) {
+    long start = System.nanoTime();
+    Map<String, Long> failedAt = new ConcurrentHashMap<>();
     await("a healthy cluster: leader, 3 alive voters, consistent reads").atMost(atMost)
         .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-        .until(() -> leader().isPresent() && healthy(get(agentUrl(0), "/v1/operator/autopilot/health"))
-            && agentUrls().stream().allMatch(this::consistentRead));
+        .until(() -> {
+          // Every condition is asked in every round, so each one's last failure is known.
+          boolean leader = met("a raft leader", leader().isPresent(), failedAt);
+          boolean autopilot = met("autopilot healthy", autopilotHealthy(), failedAt);
+          boolean reads = met("consistent reads through every agent",
+              agentUrls().stream().allMatch(this::consistentRead), failedAt);
+          return leader && autopilot && reads;
+        });
+    return failedAt.entrySet().stream().max(Map.Entry.comparingByValue())
+        .map(last -> last.getKey() + " (" + Duration.ofNanos(last.getValue() - start).toMillis() + " ms)")
+        .orElse("nothing after the start");
+  }
+
+  private static boolean met(String condition, boolean met, Map<String, Long> failedAt) {
+    if (!met) {
+      failedAt.put(condition, System.nanoTime());
+    }
+    return met;
+  }
+
+  private boolean autopilotHealthy() {
+    try {
+      return healthy(get(agentUrl(0), "/v1/operator/autopilot/health"));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static boolean healthy(String autopilot) throws IOException {
@@ -219,7 +248,8 @@ public final class ConsulCluster implements AutoCloseable {
   }
 
   /** Server i's address on the cluster network, from Docker now (a restarted container may have a new one). */
-  private String ip(int server) {
+  /** The server's address on the cluster's network now (a restarted container may get a new one). */
+  public String ip(int server) {
     return inspect(server).getNetworkSettings().getNetworks().values().iterator().next().getIpAddress();
   }
 
