@@ -7,7 +7,8 @@
 # (held clients, the storm) with date, machine and load, and where the CPU went during each storm.
 # The clients dial nginx's container address on the compose network from the host: not through Docker's
 # userland port proxy, which would cost as much CPU as nginx. Files: target/storm/ (client output, compose log,
-# profiles). Needs Docker, ./build.sh (jars), and the 2 cores to itself: run it as
+# profiles; the run before in target/storm.previous/). Needs Docker, ./build.sh (jars), and the 2 cores to
+# itself: run it as
 #   flock /tmp/echo-heavy.lock ./bench.sh --storm 1000 2500 5000 10000
 # Knobs: STORM_DURATION (120s: the bound of each check), STORM_BACKOFF (100ms), STORM_BACKOFF_MAX (1s),
 # STORM_DIAL_TIMEOUT (5000 ms: a client gives up a dial or echo and redials), STORM_PROFILE=1 (perf record -a
@@ -46,7 +47,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 ulimit -n "$(ulimit -Hn)" # every client is an open file
-rm -rf "$out" && mkdir -p "$out"
+# The previous run's files stay one run longer: a storm that went wrong is often noticed only after the next.
+rm -rf "$out.previous" && { [[ ! -d $out ]] || mv "$out" "$out.previous"; } && mkdir -p "$out"
 
 jfr=""
 if [[ $profile == 1 ]]; then jfr="-XX:StartFlightRecording=filename=/data/storm.jfr,dumponexit=true,settings=profile"; fi
