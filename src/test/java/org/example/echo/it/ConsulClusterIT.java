@@ -153,7 +153,7 @@ class ConsulClusterIT {
           long t0 = System.nanoTime();
           consul.stop(server);
           consul.start(server);
-          String lastToPass = consul.awaitHealthy(Duration.ofSeconds(40));
+          String waitedFor = consul.awaitHealthy(Duration.ofSeconds(40));
           long healthy = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
           String addressNow = consul.ip(server);
           EchoProcess after = cluster.awaitSingleLeader(Duration.ofSeconds(10));
@@ -163,9 +163,9 @@ class ConsulClusterIT {
           boolean wasLeader = server == leader;
           String now = steady.sessionNow();
           System.out.printf("[measured] rolling restart %d/3: server%d (%s) restarted, healthy again after %d ms"
-              + " (last: %s; address %s); consistent reads failed for at most %d ms; longest time no instance"
+              + " (waited for: %s; address %s); consistent reads failed for at most %d ms; longest time no instance"
               + " served %d ms; same leader %s, same session %s%n", step + 1, server + 1,
-              wasLeader ? "raft leader" : "follower", healthy, lastToPass,
+              wasLeader ? "raft leader" : "follower", healthy, waitedFor,
               address.equals(addressNow) ? "kept" : address + " -> " + addressNow, leaderless, outage,
               after == steady.leader, now.equals(steady.session));
           long allowed = wasLeader ? allowedOutage(leaderless) : SAMPLING_JITTER_MS;

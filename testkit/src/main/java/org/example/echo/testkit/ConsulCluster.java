@@ -15,9 +15,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.utility.DockerImageName;
@@ -189,32 +188,34 @@ public final class ConsulCluster implements AutoCloseable {
   /**
    * Waits until the cluster is whole again, what an operator checks before touching the next server: a raft
    * leader, autopilot healthy with three alive voters and a failure tolerance of one, and a consistent read
-   * answered through every agent. Returns the condition that passed last and when (ms after the call; "nothing
-   * after the start" if all held at once), so a slow recovery says what it waited for.
+   * answered through every agent. Returns what the wait was for: the conditions that still failed in the last
+   * round before all held, and when that round began (ms after this call), or "none" if all held at the first.
    */
   public String awaitHealthy(Duration atMost) {
     long start = System.nanoTime();
-    Map<String, Long> failedAt = new ConcurrentHashMap<>();
+    AtomicReference<String> lastFailing = new AtomicReference<>("none");
     await("a healthy cluster: leader, 3 alive voters, consistent reads").atMost(atMost)
         .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
         .until(() -> {
-          // Every condition is asked in every round, so each one's last failure is known.
-          boolean leader = met("a raft leader", leader().isPresent(), failedAt);
-          boolean autopilot = met("autopilot healthy", autopilotHealthy(), failedAt);
-          boolean reads = met("consistent reads through every agent",
-              agentUrls().stream().allMatch(this::consistentRead), failedAt);
-          return leader && autopilot && reads;
+          long round = System.nanoTime();
+          // Every condition is asked in every round, so a slow recovery can say which ones it waited for.
+          List<String> failing = new ArrayList<>();
+          if (leader().isEmpty()) {
+            failing.add("a raft leader");
+          }
+          if (!autopilotHealthy()) {
+            failing.add("autopilot healthy");
+          }
+          if (!agentUrls().stream().allMatch(this::consistentRead)) {
+            failing.add("consistent reads through every agent");
+          }
+          if (!failing.isEmpty()) {
+            lastFailing.set(String.join(", ", failing) + " (still failing "
+                + Duration.ofNanos(round - start).toMillis() + " ms into the wait)");
+          }
+          return failing.isEmpty();
         });
-    return failedAt.entrySet().stream().max(Map.Entry.comparingByValue())
-        .map(last -> last.getKey() + " (" + Duration.ofNanos(last.getValue() - start).toMillis() + " ms)")
-        .orElse("nothing after the start");
-  }
-
-  private static boolean met(String condition, boolean met, Map<String, Long> failedAt) {
-    if (!met) {
-      failedAt.put(condition, System.nanoTime());
-    }
-    return met;
+    return lastFailing.get();
   }
 
   private boolean autopilotHealthy() {
@@ -248,7 +249,6 @@ public final class ConsulCluster implements AutoCloseable {
   }
 
   /** Server i's address on the cluster network, from Docker now (a restarted container may have a new one). */
-  /** The server's address on the cluster's network now (a restarted container may get a new one). */
   public String ip(int server) {
     return inspect(server).getNetworkSettings().getNetworks().values().iterator().next().getIpAddress();
   }
