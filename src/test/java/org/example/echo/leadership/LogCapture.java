@@ -17,8 +17,11 @@ final class LogCapture implements AutoCloseable {
   }
 
   /** Every line so far, as "LEVEL message". */
-  synchronized List<String> lines() {
-    return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+  List<String> lines() {
+    // Under the appender's monitor, which AppenderBase.doAppend holds while it adds: other threads log too.
+    synchronized (appender) {
+      return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    }
   }
 
   @Override

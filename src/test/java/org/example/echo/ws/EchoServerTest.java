@@ -305,7 +305,7 @@ class EchoServerTest {
       await().atMost(Duration.ofSeconds(15)).until(() -> server.openConnections() == 1);
       assertThat(sent.get(15, TimeUnit.SECONDS)).isLessThan(100_000);
     }
-    assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("closing slow reader"));
+    assertThat(LogLines.messages(logs)).anyMatch(m -> m.contains("closing slow reader"));
     assertThat(healthy.echo("unaffected", WAIT)).isEqualTo(EchoReply.to("unaffected"));
   }
 
@@ -367,8 +367,7 @@ class EchoServerTest {
         .cause()
         .isInstanceOf(UpgradeException.class)
         .satisfies(x -> assertThat(((UpgradeException) x).getResponseStatusCode()).isEqualTo(403));
-    assertThat(logs.list)
-        .extracting(ILoggingEvent::getFormattedMessage)
+    assertThat(LogLines.messages(logs))
         .anyMatch(m -> m.contains("origin \"http://evil.example\" is not allowed"));
     // The same origin (scheme, host and port of the Host header), and clients that send no Origin, are served.
     EchoClient sameHost =
@@ -398,8 +397,7 @@ class EchoServerTest {
         .atMost(WAIT)
         .untilAsserted(
             () ->
-                assertThat(logs.list)
-                    .extracting(ILoggingEvent::getFormattedMessage)
+                assertThat(LogLines.messages(logs))
                     .anyMatch(m -> m.matches("conn=\\d+ remote=203\\.0\\.113\\.9:40123 via=127\\.0\\.0\\.1:\\d+ open"))
                     .anyMatch(m -> m.matches(
                         "conn=\\d+ remote=203\\.0\\.113\\.9:40123 via=127\\.0\\.0\\.1:\\d+ closed code=1000 .*")));
