@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -96,10 +97,15 @@ class BrowserE2E {
     browser.findElement(By.cssSelector("#send button")).click();
   }
 
-  /** The role the page's instance table shows for an address, or "" when it has no such row. */
+  /**
+   * The role the page's instance table shows for an address, or "" when it has no such row. Read in one script:
+   * the page rebuilds the table on every poll, so an element found first and read later may be gone by then.
+   */
   private String tableRole(String address) {
-    return browser.findElements(By.cssSelector("#cluster tr[data-address='" + address + "'] td.role")).stream()
-        .findFirst().map(e -> e.getText()).orElse("");
+    Object role = ((JavascriptExecutor) browser).executeScript(
+        "const cell = document.querySelector(arguments[0]); return cell ? cell.textContent.trim() : '';",
+        "#cluster tr[data-address='" + address + "'] td.role");
+    return role == null ? "" : role.toString();
   }
 
   private int chart(String attribute) {
