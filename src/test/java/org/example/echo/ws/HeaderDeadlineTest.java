@@ -87,8 +87,9 @@ class HeaderDeadlineTest {
       String health = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
       out.write(health.getBytes(StandardCharsets.US_ASCII));
       assertThat(readResponse(in)).contains("\"status\":\"UP\"");
-      await("idle for three deadlines").pollDelay(DEADLINE.multipliedBy(3)).atMost(Duration.ofSeconds(5))
-          .until(() -> true);
+      await("the idle keep-alive connection stays open through three deadlines")
+          .during(DEADLINE.multipliedBy(3)).atMost(Duration.ofSeconds(5))
+          .until(() -> server.endPoints().size() == 1);
       out.write(health.getBytes(StandardCharsets.US_ASCII)); // still open: the idle timeout decides
       assertThat(readResponse(in)).contains("\"status\":\"UP\"");
 
@@ -111,8 +112,9 @@ class HeaderDeadlineTest {
   void webSocketConnectionsOutliveTheHeaderDeadline() throws Exception {
     EchoServer server = server();
     try (RawWebSocket ws = RawWebSocket.connect(server.port(), 0)) {
-      await("three header deadlines").pollDelay(DEADLINE.multipliedBy(3)).atMost(Duration.ofSeconds(5))
-          .until(() -> true);
+      await("the WebSocket connection stays open through three header deadlines")
+          .during(DEADLINE.multipliedBy(3)).atMost(Duration.ofSeconds(5))
+          .until(() -> server.openConnections() == 1);
       ws.sendFrame(RawWebSocket.TEXT, "still here".getBytes(StandardCharsets.UTF_8), true);
       assertThat(ws.readFrame().text()).isEqualTo("echo: still here");
     }
