@@ -3,6 +3,10 @@ package org.example.echo.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +35,7 @@ class FailoverE2E {
   private static final Duration STEADY = Duration.ofSeconds(60);
   private static final Duration PROBE_INTERVAL = Duration.ofMillis(50);
   private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private static ComposeStack stack;
   private static WebSocketClient client;
@@ -146,23 +151,36 @@ class FailoverE2E {
         standby, leader);
   }
 
+  /**
+   * Right after the restart the old leader may still serve on its lease (up to 1.34 s without a confirmation) and
+   * then close its gate until Consul has a raft leader again; so the state asked for is the one after Consul is
+   * back, not the lease's last moments.
+   */
   @Test
   void restartingConsulLeavesExactlyOneLeaderWithinTenSeconds() throws Exception {
     stack.awaitSteady(STEADY);
+    URI consul = stack.consulUri();
     long started = System.nanoTime();
     List<String> restart = new ArrayList<>(List.of("restart", "-t", "0"));
     ComposeStack.CONSUL_SERVERS.forEach(server -> restart.add(stack.container(server)));
     ComposeStack.docker(restart.toArray(String[]::new));
     long restarted = System.nanoTime();
-    await("exactly one leader, echo through nginx")
+    await("Consul has a raft leader again, exactly one instance serves, echo through nginx")
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(100))
         .ignoreExceptions()
-        .until(() -> stack.leaders().size() == 1 && echoesThroughNginx());
+        .until(() -> consulHasLeader(consul) && stack.leaders().size() == 1 && echoesThroughNginx());
     System.out.printf(
-        "MEASURED consul restart (all three servers): container restart took %d ms, one leader serving through nginx %d ms after it%n",
+        "MEASURED consul restart (all three servers): container restart took %d ms, Consul back and one leader serving through nginx %d ms after it%n",
         TimeUnit.NANOSECONDS.toMillis(restarted - started), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
-    assertThat(stack.leaders()).hasSize(1);
+  }
+
+  /** Whether the Consul servers have a raft leader, as the nginx host's agent is told by one of them. */
+  private static boolean consulHasLeader(URI consul) throws Exception {
+    HttpResponse<String> leader = HTTP.send(
+        HttpRequest.newBuilder(consul.resolve("/v1/status/leader")).timeout(Duration.ofSeconds(1)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return leader.statusCode() == 200 && !leader.body().isBlank() && !"\"\"".equals(leader.body().strip());
   }
 
   @Test
