@@ -305,7 +305,7 @@ class ChaosE2E {
 
   private static void runClient(int id, long endNanos, Soak record) {
     int connection = 0;
-    // Interrupted (the soak is ending, or a fault did not recover): stop, as the await this pause replaced did.
+    // Interrupted: the soak is ending, or a fault did not recover.
     while (System.nanoTime() < endNanos && !Thread.currentThread().isInterrupted()) {
       connection++;
       EchoClient c;

@@ -3,10 +3,6 @@ package org.example.echo.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +31,6 @@ class FailoverE2E {
   private static final Duration STEADY = Duration.ofSeconds(60);
   private static final Duration PROBE_INTERVAL = Duration.ofMillis(50);
   private static final Duration WAIT = Duration.ofSeconds(5);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private static ComposeStack stack;
   private static WebSocketClient client;
@@ -159,7 +154,6 @@ class FailoverE2E {
   @Test
   void restartingConsulLeavesExactlyOneLeaderWithinTenSeconds() throws Exception {
     stack.awaitSteady(STEADY);
-    URI consul = stack.consulUri();
     long started = System.nanoTime();
     List<String> restart = new ArrayList<>(List.of("restart", "-t", "0"));
     ComposeStack.CONSUL_SERVERS.forEach(server -> restart.add(stack.container(server)));
@@ -169,18 +163,10 @@ class FailoverE2E {
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(100))
         .ignoreExceptions()
-        .until(() -> consulHasLeader(consul) && stack.leaders().size() == 1 && echoesThroughNginx());
+        .until(() -> stack.consulHasLeader() && stack.leaders().size() == 1 && echoesThroughNginx());
     System.out.printf(
         "MEASURED consul restart (all three servers): container restart took %d ms, Consul back and one leader serving through nginx %d ms after it%n",
         TimeUnit.NANOSECONDS.toMillis(restarted - started), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted));
-  }
-
-  /** Whether the Consul servers have a raft leader, as the nginx host's agent is told by one of them. */
-  private static boolean consulHasLeader(URI consul) throws Exception {
-    HttpResponse<String> leader = HTTP.send(
-        HttpRequest.newBuilder(consul.resolve("/v1/status/leader")).timeout(Duration.ofSeconds(1)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return leader.statusCode() == 200 && !leader.body().isBlank() && !"\"\"".equals(leader.body().strip());
   }
 
   @Test

@@ -171,6 +171,27 @@ public final class ComposeStack {
     }
   }
 
+  /**
+   * Whether the Consul servers have a raft leader, as the nginx host's agent is told by one of them; asked over
+   * the containers' network, as {@link #role} asks the replicas.
+   */
+  public boolean consulHasLeader() {
+    try {
+      HttpResponse<String> response = http.send(
+          HttpRequest.newBuilder(URI.create("http://" + ip("agent-nginx") + ":8500/v1/status/leader"))
+              .timeout(Duration.ofMillis(800))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      String leader = response.body().strip();
+      return response.statusCode() == 200 && !leader.isEmpty() && !"\"\"".equals(leader);
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   public List<String> leaders() {
     List<String> leaders = new ArrayList<>();
     for (String replica : REPLICAS) {
