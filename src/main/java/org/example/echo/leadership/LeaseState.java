@@ -51,7 +51,7 @@ final class LeaseState {
   enum Next {
     NOTHING,
     ACQUIRE,
-    /** The key is free but our keep-alive is not fresh: wait, do not block on the key. */
+    /** The key is free but our keep-alive is not fresh or our session too young: look again soon, do not block. */
     WAIT
   }
 
@@ -207,7 +207,7 @@ final class LeaseState {
       return Next.NOTHING;
     }
     publish();
-    if (key.free() && !keepAliveFresh()) {
+    if (key.free() && (!keepAliveFresh() || !oldEnoughToOpen())) {
       readAtOnce = true;
       return Next.WAIT;
     }
@@ -314,17 +314,26 @@ final class LeaseState {
    * The key's history cannot tell: a release or a replayed acquire makes a key created after R look old.
    */
   private void openIfSafe() {
-    if (phase != Phase.HOLDING || !leaseValid()) {
-      return;
-    }
-    long now = time.nanos();
-    long openAt = sessionSince + terms.get().longestHold().plus(timing.deadlineTick()).toNanos();
-    if (now - openAt < 0) {
+    if (phase != Phase.HOLDING || !leaseValid() || !oldEnoughToOpen()) {
       return;
     }
     gate.open();
-    boolean young = now - openAt < timing.deadlineTick().multipliedBy(2).toNanos();
+    boolean young = time.nanos() - openAt() < timing.deadlineTick().multipliedBy(2).toNanos();
     enter(Phase.LEADER, young ? "waited out any forgotten leader" : "holding the leader key, lease confirmed");
+  }
+
+  private long openAt() {
+    return sessionSince + terms.get().longestHold().plus(timing.deadlineTick()).toNanos();
+  }
+
+  /**
+   * Whether the session is old enough to open. A younger one does not take a free key either: it could not serve
+   * with it yet, while a standby with an older session can serve the moment it has it. So after an invalidation
+   * the old leader, back with a new session, leaves the key to such a standby (which serves at the end of the
+   * lock-delay, not when the new session is old enough), and with no such standby takes it itself once old enough.
+   */
+  private boolean oldEnoughToOpen() {
+    return time.nanos() - openAt() >= 0;
   }
 
   /** A read shows the key held by another session or by nobody. */

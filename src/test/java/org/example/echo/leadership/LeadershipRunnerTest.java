@@ -23,10 +23,10 @@ class LeadershipRunnerTest {
   @Test
   void anErrorInALoopClosesTheGateAndHalts() throws Exception {
     leadership.keepAlive(); // register, session
-    leadership.watch(); // acquire; a new session waits until it is old enough
-    for (int i = 0; i < 20 && !gate.isOpen(); i++) {
+    for (int i = 0; i < 20 && !gate.isOpen(); i++) { // a new session acquires once it is old enough
       time.advance(TIMING.heartbeatInterval());
       leadership.keepAlive();
+      leadership.watch();
       leadership.confirm();
       leadership.checkDeadlines();
     }

@@ -97,9 +97,10 @@ class LeadershipTest {
 
   private Node leaderOf(Node n) {
     n.join();
-    n.leadership.watch(); // acquires and confirms with a new session: waits until it is old enough
-    assertThat(n.role()).isEqualTo("standby");
+    n.leadership.watch(); // a new session leaves the free key alone until it is old enough to open
+    assertThat(consul.holderSession()).isEmpty();
     pass(AGE, n);
+    n.leadership.watch(); // acquires and confirms: old enough, it opens at once
     assertThat(n.role()).isEqualTo("leader");
     return n;
   }
@@ -108,6 +109,20 @@ class LeadershipTest {
   private static void confirmNow(Node n) {
     n.leadership.keepAlive();
     n.leadership.confirm();
+  }
+
+  /**
+   * Puts {@code n}'s session on the key without its own acquire, twice (OkHttp may send a PUT twice, and the second
+   * write leaves a key that no longer looks just created): how a young session can find itself holding the key.
+   */
+  private void takeKeyBehindItsBack(Node n) {
+    try {
+      for (int i = 0; i < 2; i++) {
+        assertThat(consul.portFor(n.self.id()).acquire(n.session(), "replayed")).isTrue();
+      }
+    } catch (LockPortException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private long callsOf(String call) {
@@ -126,10 +141,28 @@ class LeadershipTest {
   }
 
   @Test
-  void youngSessionIsHeldClosedUntilItIsOlderThanTheLongestHold() {
+  void aNewSessionLeavesAFreeKeyUntilItIsOlderThanTheLongestHold() {
     Node a = new Node("a").join();
-    a.leadership.watch();
+    assertThat(a.leadership.watch()).contains(TIMING.acquireRetry());
+    assertThat(consul.holderSession()).as("a session created just now could not serve: no acquire").isEmpty();
+
+    run(AGE.minus(TICK), true, a);
+    assertThat(consul.holderSession()).as("one tick before it is old enough").isEmpty();
+    assertThat(callsOf("a acquire")).isZero();
+    run(TICK, true, a);
     assertThat(consul.holderSession()).contains(a.session());
+    assertThat(a.gate.isOpen()).as("old enough and confirmed: open at once").isTrue();
+    assertThat(a.role()).isEqualTo("leader");
+    assertThat(a.shown.get().holder()).isEqualTo("a@10.0.0.1:8080");
+  }
+
+  /** The key can show a young session holding it without our acquire (a replayed PUT); it waits all the same. */
+  @Test
+  void aReplayedAcquireDoesNotLetAYoungSessionOpen() {
+    Node a = new Node("a").join();
+    takeKeyBehindItsBack(a);
+    a.leadership.watch();
+    a.leadership.confirm();
     assertThat(a.gate.isOpen()).as("a session created just now must not open at once").isFalse();
     assertThat(a.role()).isEqualTo("standby");
 
@@ -138,7 +171,30 @@ class LeadershipTest {
     pass(TICK, a);
     assertThat(a.gate.isOpen()).isTrue();
     assertThat(a.role()).isEqualTo("leader");
-    assertThat(a.shown.get().holder()).isEqualTo("a@10.0.0.1:8080");
+  }
+
+  /**
+   * The leader's session is invalidated: it gets a new one, and the standby, whose session is old, takes the key
+   * when the lock-delay ends and serves at once, not the old leader, which could serve only once its new session is
+   * old enough.
+   */
+  @Test
+  void afterAnInvalidationTheStandbyWithTheOlderSessionTakesOver() {
+    Node a = leaderOf(new Node("a"));
+    Node b = new Node("b").join();
+    pass(AGE, a, b);
+    consul.invalidate(a.session());
+    a.leadership.confirm();
+    assertThat(a.gate.isOpen()).isFalse();
+    run(HEARTBEAT.multipliedBy(2), true, a, b);
+    assertThat(a.role()).as("a new session").isEqualTo("standby");
+
+    run(LOCK_DELAY, true, a, b);
+    assertThat(consul.holderSession()).contains(b.session());
+    assertThat(b.gate.isOpen()).isTrue();
+    run(AGE, true, a, b);
+    assertThat(consul.holderSession()).contains(b.session());
+    assertThat(a.gate.opens).isEqualTo(1);
   }
 
   @Test
@@ -156,6 +212,7 @@ class LeadershipTest {
   @Test
   void aYoungHolderCarriesTheTagAlready() {
     Node a = new Node("a").join();
+    takeKeyBehindItsBack(a);
     a.leadership.watch();
     a.leadership.keepAlive();
     assertThat(a.gate.isOpen()).isFalse();
@@ -333,14 +390,12 @@ class LeadershipTest {
     String second = a.session();
     assertThat(second).isNotEqualTo(first);
 
-    pass(LOCK_DELAY, a);
-    a.leadership.watch();
-    a.leadership.watch(); // acquires after the lock-delay
+    run(LOCK_DELAY, true, a);
+    assertThat(consul.holderSession()).as("new session: waits although the key existed").isEmpty();
+    run(AGE.minus(LOCK_DELAY).minus(TICK), true, a);
+    assertThat(consul.holderSession()).isEmpty();
+    run(TICK, true, a);
     assertThat(consul.holderSession()).contains(second);
-    assertThat(a.gate.isOpen()).as("new session: waits although the key existed").isFalse();
-    pass(AGE.minus(LOCK_DELAY).minus(TICK), a);
-    assertThat(a.gate.isOpen()).isFalse();
-    pass(TICK, a);
     assertThat(a.role()).isEqualTo("leader");
   }
 
@@ -438,9 +493,12 @@ class LeadershipTest {
 
     a.leadership.keepAlive(); // register again, new session
     assertThat(a.role()).isEqualTo("standby");
-    a.leadership.watch(); // index went backwards: reset, acquire the fresh key
-    assertThat(consul.holderSession()).isPresent();
-    assertThat(a.gate.isOpen()).as("fresh key after state loss waits").isFalse();
+    a.leadership.watch(); // index went backwards: reset; the new session leaves the free key
+    assertThat(consul.holderSession()).isEmpty();
+    run(AGE.minus(TICK), true, a);
+    assertThat(a.gate.isOpen()).as("after state loss a new session waits").isFalse();
+    run(TICK, true, a);
+    assertThat(a.gate.isOpen()).isTrue();
   }
 
   @Test
@@ -469,6 +527,7 @@ class LeadershipTest {
   @Test
   void acquireWithADeadSessionStartsOver() {
     Node a = new Node("a").join();
+    pass(AGE, a);
     synchronized (consul) {
       consul.sessionOwner.remove(a.session());
     }
@@ -480,14 +539,15 @@ class LeadershipTest {
   @Test
   void standbyNeverAcquiresWithAStaleHeartbeat() {
     Node a = new Node("a").join();
+    pass(AGE, a);
     consul.failing.add("keepAlive");
     pass(AFTER_HEARTBEAT, a);
     assertThat(a.leadership.watch()).contains(TIMING.acquireRetry());
     assertThat(consul.holderSession()).isEmpty();
     consul.failing.clear();
-    a.leadership.keepAlive();
-    a.leadership.watch();
-    assertThat(consul.holderSession()).isPresent();
+    a.leadership.keepAlive(); // too late for the old session: a new one, which acquires once old enough
+    run(AGE, true, a);
+    assertThat(consul.holderSession()).contains(a.session());
   }
 
   @Test
@@ -633,42 +693,24 @@ class LeadershipTest {
 
   @Test
   void afterStateLossAReleasedKeyStillMakesTheNextYoungSessionWait() {
-    // Consul lost its state: c creates the key and waits, is stopped and releases it (no lock-delay), so the
-    // key now looks taken over rather than created. A leader Consul forgot may still serve for a while.
+    // Consul lost its state: c's new session holds the key (a replayed acquire), c is stopped and releases it
+    // (no lock-delay), so the key now looks taken over rather than created. A leader Consul forgot may still serve.
     consul.wipe();
     Node c = new Node("c").join();
     Node d = new Node("d").join();
+    takeKeyBehindItsBack(c);
     c.leadership.watch();
-    assertThat(consul.holderSession()).isPresent();
     c.leadership.releaseForShutdown();
     assertThat(consul.holderSession()).isEmpty();
     assertThat(c.gate.opens).isZero();
 
     d.leadership.watch();
-    assertThat(consul.holderSession()).as("d holds the key").contains(d.session());
-    assertThat(d.gate.isOpen()).as("d's session is young").isFalse();
-    pass(AGE.minus(TICK), d);
+    assertThat(consul.holderSession()).as("d's session is young").isEmpty();
+    run(AGE.minus(TICK), true, d);
     assertThat(d.gate.isOpen()).isFalse();
-    pass(TICK, d);
+    run(TICK, true, d);
+    assertThat(consul.holderSession()).contains(d.session());
     assertThat(d.gate.isOpen()).isTrue();
-  }
-
-  @Test
-  void aReplayedAcquireDoesNotLetAYoungSessionOpen() {
-    Node a = new Node("a").join();
-    String s = a.session();
-    // OkHttp may send the PUT twice: the second write leaves a key that no longer looks just created.
-    consul.duringAcquire = () -> {
-      try {
-        consul.portFor("a").acquire(s, "replayed");
-      } catch (LockPortException e) {
-        throw new AssertionError(e);
-      }
-    };
-    a.leadership.watch();
-    assertThat(consul.holderSession()).contains(s);
-    assertThat(a.gate.isOpen()).isFalse();
-    assertThat(a.role()).isEqualTo("standby");
   }
 
   @Test
@@ -933,6 +975,7 @@ class LeadershipTest {
   @Test
   void anIndexGoingBackwardsStartsOverAtOnce() {
     Node b = new Node("b").join();
+    pass(AGE, b);
     b.leadership.watch();
     b.leadership.watch();
     assertThat(consul.lastWatchIndex).isPositive();
