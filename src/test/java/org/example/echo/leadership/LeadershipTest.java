@@ -532,6 +532,7 @@ class LeadershipTest {
       consul.sessionOwner.remove(a.session());
     }
     a.leadership.watch();
+    assertThat(callsOf("a acquire")).isEqualTo(1);
     assertThat(a.role()).isEqualTo("starting");
     assertThat(consul.holderSession()).isEmpty();
   }
@@ -730,8 +731,11 @@ class LeadershipTest {
   @Test
   void lockAcquiredWhileStoppingIsGivenBack() {
     Node a = new Node("a").join();
+    pass(AGE, a);
     consul.duringAcquire = a.leadership::releaseForShutdown;
     a.leadership.watch();
+    assertThat(callsOf("a acquire")).isEqualTo(1);
+    assertThat(callsOf("a release")).isEqualTo(1);
     assertThat(consul.holderSession()).isEmpty();
     assertThat(a.gate.opens).isZero();
   }
@@ -948,6 +952,7 @@ class LeadershipTest {
   void theWatchBlocksOnTheLastIndexAndReadsAtOnceAfterAFailureOrALostRace() {
     Node a = leaderOf(new Node("a"));
     Node b = new Node("b").join();
+    pass(AGE, a, b); // old enough to acquire
     b.leadership.watch();
     assertThat(consul.lastWatchIndex).as("a new session reads at once").isZero();
     b.leadership.watch();
@@ -962,11 +967,12 @@ class LeadershipTest {
     assertThat(consul.lastWatchIndex).as("after a failed read: at once").isZero();
     consul.invalidate(a.session()); // key free, lock-delay: b's acquire is refused
     b.leadership.watch();
-    b.leadership.watch(); // acquire refused
-    b.leadership.watch();
+    assertThat(callsOf("b acquire")).as("refused").isEqualTo(1);
+    b.leadership.watch(); // refused again
     assertThat(consul.lastWatchIndex).as("after a refused acquire: at once").isZero();
     consul.failing.add("acquire");
     b.leadership.watch(); // acquire fails
+    assertThat(callsOf("b acquire")).isEqualTo(3);
     consul.failing.clear();
     b.leadership.watch();
     assertThat(consul.lastWatchIndex).as("after a failed acquire: at once").isZero();
