@@ -125,6 +125,21 @@ class LeadershipTest {
     }
   }
 
+  /** A standby beside {@code leader} whose session is old enough to open. */
+  private Node standbyBeside(Node leader, String name) {
+    Node n = new Node(name).join();
+    pass(AGE, leader, n);
+    return n;
+  }
+
+  /** A node whose new session the key shows holding it, and which has read the key since. */
+  private Node youngHolder(String name) {
+    Node n = new Node(name).join();
+    takeKeyBehindItsBack(n);
+    n.leadership.watch();
+    return n;
+  }
+
   private long callsOf(String call) {
     return consul.callsSoFar().stream().filter(c -> c.equals(call)).count();
   }
@@ -159,9 +174,7 @@ class LeadershipTest {
   /** The key can show a young session holding it without our acquire (a replayed PUT); it waits all the same. */
   @Test
   void aReplayedAcquireDoesNotLetAYoungSessionOpen() {
-    Node a = new Node("a").join();
-    takeKeyBehindItsBack(a);
-    a.leadership.watch();
+    Node a = youngHolder("a");
     a.leadership.confirm();
     assertThat(a.gate.isOpen()).as("a session created just now must not open at once").isFalse();
     assertThat(a.role()).isEqualTo("standby");
@@ -181,8 +194,7 @@ class LeadershipTest {
   @Test
   void afterAnInvalidationTheStandbyWithTheOlderSessionTakesOver() {
     Node a = leaderOf(new Node("a"));
-    Node b = new Node("b").join();
-    pass(AGE, a, b);
+    Node b = standbyBeside(a, "b");
     consul.invalidate(a.session());
     a.leadership.confirm();
     assertThat(a.gate.isOpen()).isFalse();
@@ -211,9 +223,7 @@ class LeadershipTest {
 
   @Test
   void aYoungHolderCarriesTheTagAlready() {
-    Node a = new Node("a").join();
-    takeKeyBehindItsBack(a);
-    a.leadership.watch();
+    Node a = youngHolder("a");
     a.leadership.keepAlive();
     assertThat(a.gate.isOpen()).isFalse();
     assertThat(consul.services).containsEntry("a", true);
@@ -238,8 +248,7 @@ class LeadershipTest {
   @Test
   void oldSessionTakesOverACleanlyReleasedKeyAtOnce() {
     Node a = leaderOf(new Node("a"));
-    Node b = new Node("b").join();
-    pass(AGE, a, b);
+    Node b = standbyBeside(a, "b");
     b.leadership.watch(); // sees a holding
 
     a.leadership.releaseForShutdown();
@@ -254,8 +263,7 @@ class LeadershipTest {
   @Test
   void lockDelayKeepsStandbyRetryingThenItTakesOver() {
     Node a = leaderOf(new Node("a"));
-    Node b = new Node("b").join();
-    pass(AGE, a, b);
+    Node b = standbyBeside(a, "b");
     b.leadership.watch();
 
     consul.invalidate(a.session());
@@ -402,8 +410,7 @@ class LeadershipTest {
   @Test
   void aConfirmationShowingAnotherHolderStopsAtOnce() {
     Node a = leaderOf(new Node("a"));
-    Node b = new Node("b").join();
-    pass(AGE, a, b);
+    Node b = standbyBeside(a, "b");
     consul.invalidate(a.session());
     pass(LOCK_DELAY, b); // a's loops do not run: it has not looked yet
     b.leadership.watch();
@@ -420,8 +427,7 @@ class LeadershipTest {
   @Test
   void aWatchShowingAnotherHolderStopsAtOnce() {
     Node a = leaderOf(new Node("a"));
-    Node b = new Node("b").join();
-    pass(AGE, a, b);
+    Node b = standbyBeside(a, "b");
     consul.invalidate(a.session());
     pass(LOCK_DELAY, b);
     b.leadership.watch();
@@ -697,10 +703,8 @@ class LeadershipTest {
     // Consul lost its state: c's new session holds the key (a replayed acquire), c is stopped and releases it
     // (no lock-delay), so the key now looks taken over rather than created. A leader Consul forgot may still serve.
     consul.wipe();
-    Node c = new Node("c").join();
+    Node c = youngHolder("c");
     Node d = new Node("d").join();
-    takeKeyBehindItsBack(c);
-    c.leadership.watch();
     c.leadership.releaseForShutdown();
     assertThat(consul.holderSession()).isEmpty();
     assertThat(c.gate.opens).isZero();
@@ -775,8 +779,7 @@ class LeadershipTest {
   @Test
   void noLeaderNeverMakesItGiveUpOrReplaceTheSession() {
     Node a = leaderOf(new Node("a"));
-    Node b = new Node("b").join();
-    pass(AGE, a, b);
+    Node b = standbyBeside(a, "b");
     String sa = a.session();
     String sb = b.session();
     long creates = callsOf("a createSession") + callsOf("b createSession");
@@ -951,8 +954,7 @@ class LeadershipTest {
   @Test
   void theWatchBlocksOnTheLastIndexAndReadsAtOnceAfterAFailureOrALostRace() {
     Node a = leaderOf(new Node("a"));
-    Node b = new Node("b").join();
-    pass(AGE, a, b); // old enough to acquire
+    Node b = standbyBeside(a, "b"); // old enough to acquire
     b.leadership.watch();
     assertThat(consul.lastWatchIndex).as("a new session reads at once").isZero();
     b.leadership.watch();
