@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The watch loop: blocking reads of the leader key. A standby acquires the key the moment it is free (retrying
- * while the lock-delay lasts) and confirms it at once; a holder steps down the moment a read shows the key held by
- * another session or by nobody.
+ * while the lock-delay lasts; a session too young to open waits until it is old enough) and confirms it at once; a
+ * holder steps down the moment a read shows the key held by another session or by nobody.
  */
 final class KeyWatcher {
   private static final Logger log = LoggerFactory.getLogger(Leadership.class);
@@ -62,7 +62,7 @@ final class KeyWatcher {
     backoff.reset();
     return Optional.of(switch (state.watched(session, key)) {
       case NOTHING -> Duration.ZERO;
-      case WAIT -> timing.acquireRetry();
+      case WAIT -> state.waitBeforeLookingAgain(timing.acquireRetry());
       case ACQUIRE -> acquire(session);
     });
   }

@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param heartbeatInterval how often the keep-alive is sent (at most half the keep-alive expiry)
  * @param confirmInterval how often a holder confirms the lock with a linearizable read
  * @param blockingWait longest wait of one blocking read of the key
- * @param acquireRetry retry interval while the key is free but cannot be acquired (lock-delay)
+ * @param acquireRetry retry interval while the key is free but cannot be acquired (lock-delay) or may not be yet
+ *     (a stale keep-alive, a session too young to open)
  * @param retryMin first back-off when the lock service is unreachable
  * @param retryMax back-off cap when the lock service is unreachable
  * @param deadlineTick how often the serving deadline is checked

@@ -215,6 +215,15 @@ final class LeaseState {
   }
 
   /**
+   * After {@link Next#WAIT}: {@code retry}, or less when the session becomes old enough to open sooner, so that it
+   * asks for the key then and not up to a retry later.
+   */
+  synchronized Duration waitBeforeLookingAgain(Duration retry) {
+    long untilOldEnough = openAt() - time.nanos();
+    return untilOldEnough > 0 && untilOldEnough < retry.toNanos() ? Duration.ofNanos(untilOldEnough) : retry;
+  }
+
+  /**
    * The acquire with session {@code s} went through. Holding, gate closed until a confirmation. Returns false when
    * the lock must be given back at once (stopping, or the session was replaced meanwhile).
    */

@@ -26,7 +26,6 @@ class LeadershipReadOutTest {
     leadership.keepAlive(); // register, heartbeat, session
     assertThat(leadership.sinceConfirmed()).as("a session, but no key yet").isEmpty();
     for (int i = 0; i < 20 && leadership.sinceConfirmed().isEmpty(); i++) { // acquires once old enough
-      assertThat(leadership.sinceConfirmed()).as("no key yet").isEmpty();
       time.advance(TIMING.heartbeatInterval());
       leadership.keepAlive();
       leadership.watch();

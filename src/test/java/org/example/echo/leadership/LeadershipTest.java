@@ -171,6 +171,18 @@ class LeadershipTest {
     assertThat(a.shown.get().holder()).isEqualTo("a@10.0.0.1:8080");
   }
 
+  @Test
+  void aYoungSessionLooksAgainTheMomentItIsOldEnough() {
+    Node a = new Node("a").join();
+    pass(AGE.minus(TICK), a);
+    assertThat(a.leadership.watch()).as("a tick from old enough: sooner than the retry").contains(TICK);
+    assertThat(TICK).isLessThan(TIMING.acquireRetry());
+    time.advance(TICK);
+    a.leadership.watch();
+    assertThat(consul.holderSession()).contains(a.session());
+    assertThat(a.gate.isOpen()).isTrue();
+  }
+
   /** The key can show a young session holding it without our acquire (a replayed PUT); it waits all the same. */
   @Test
   void aReplayedAcquireDoesNotLetAYoungSessionOpen() {
@@ -201,7 +213,7 @@ class LeadershipTest {
     run(HEARTBEAT.multipliedBy(2), true, a, b);
     assertThat(a.role()).as("a new session").isEqualTo("standby");
 
-    run(LOCK_DELAY, true, a, b);
+    run(LOCK_DELAY, true, a, b); // a is ticked first: without the rule its new session would win the key here
     assertThat(consul.holderSession()).contains(b.session());
     assertThat(b.gate.isOpen()).isTrue();
     run(AGE, true, a, b);
