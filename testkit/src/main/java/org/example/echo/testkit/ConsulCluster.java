@@ -14,8 +14,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
@@ -187,8 +189,8 @@ public final class ConsulCluster implements AutoCloseable {
 
   /**
    * Waits until the cluster is whole again, what an operator checks before touching the next server: a raft
-   * leader, autopilot healthy with three alive voters and a failure tolerance of one, and a consistent read
-   * answered through every agent. Returns what the wait was for: the conditions that still failed in the last
+   * leader that every server names, autopilot healthy with three alive voters and a failure tolerance of one, and
+   * a consistent read answered through every agent. Returns what the wait was for: the conditions that still failed in the last
    * round before all held, and when that round began (ms after this call), or "none" if all held at the first.
    */
   public String awaitHealthy(Duration atMost) {
@@ -206,6 +208,9 @@ public final class ConsulCluster implements AutoCloseable {
           if (!autopilotHealthy()) {
             failing.add("autopilot healthy");
           }
+          if (!everyServerNamesOneLeader()) {
+            failing.add("every server naming the same leader");
+          }
           if (!agentUrls().stream().allMatch(this::consistentRead)) {
             failing.add("consistent reads through every agent");
           }
@@ -216,6 +221,23 @@ public final class ConsulCluster implements AutoCloseable {
           return failing.isEmpty();
         });
     return lastFailing.get();
+  }
+
+  /**
+   * Every server, asked itself, names the same raft leader: a server just started names none until the leader's
+   * first AppendEntries reaches it. Autopilot's health can still show the state from before a quick restart, and
+   * stopping the next server before this one is back would leave the leader without a quorum.
+   */
+  private boolean everyServerNamesOneLeader() {
+    Set<String> named = new HashSet<>();
+    for (int i = 0; i < servers.size(); i++) {
+      try {
+        named.add(get(serverUrl(i), "/v1/status/leader").replace("\"", "").trim());
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return named.size() == 1 && !named.contains("");
   }
 
   private boolean autopilotHealthy() {
