@@ -34,6 +34,9 @@ class ConsulClusterIT {
    */
   private static final long SAMPLING_JITTER_MS = 100;
 
+  /** How long without a consistent read the holder serves on: 1.34 s after its last confirmation, less 100 ms. */
+  private static final long LEASE_COVER_MS = 1240;
+
   @Test
   void theRaftLeaderKilledIsRiddenOutWithTheSameSession() throws Exception {
     rideOutTheRaftLeaderLost("SIGKILLed", ConsulCluster::kill);
@@ -168,7 +171,10 @@ class ConsulClusterIT {
               wasLeader ? "raft leader" : "follower", healthy, waitedFor,
               address.equals(addressNow) ? "kept" : address + " -> " + addressNow, leaderless, outage,
               after == steady.leader, now.equals(steady.session));
-          long allowed = wasLeader ? allowedOutage(leaderless) : SAMPLING_JITTER_MS;
+          // A follower's restart costs nothing while the lease covers Consul's answers. Twice on 2026-12-07 (CI,
+          // 2 of 10 runs) consistent reads failed for 1.5-2.2 s after one; beyond the lease's cover the bound is
+          // the election's. The members' logs are in target/it-logs/consul-*.log.
+          long allowed = wasLeader || leaderless > LEASE_COVER_MS ? allowedOutage(leaderless) : SAMPLING_JITTER_MS;
           if (outage > allowed) {
             failures.add(String.format("server%d (%s): nobody served for %d ms, allowed %d ms", server + 1,
                 wasLeader ? "raft leader" : "follower", outage, allowed));
@@ -190,7 +196,7 @@ class ConsulClusterIT {
    * sampling and a confirmation interval.
    */
   private static long allowedOutage(long leaderlessMs) {
-    return Math.max(0, leaderlessMs - 1240) + 600;
+    return Math.max(0, leaderlessMs - LEASE_COVER_MS) + 600;
   }
 
   /**

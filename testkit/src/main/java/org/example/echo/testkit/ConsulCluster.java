@@ -9,6 +9,8 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -190,8 +192,9 @@ public final class ConsulCluster implements AutoCloseable {
   /**
    * Waits until the cluster is whole again, what an operator checks before touching the next server: a raft
    * leader that every server names, autopilot healthy with three alive voters and a failure tolerance of one, and
-   * a consistent read answered through every agent. Returns what the wait was for: the conditions that still failed in the last
-   * round before all held, and when that round began (ms after this call), or "none" if all held at the first.
+   * a consistent read answered through every agent. Returns what the wait was for: the conditions that still
+   * failed in the last round before all held, and when that round began (ms after this call), or "none" if all
+   * held at the first.
    */
   public String awaitHealthy(Duration atMost) {
     long start = System.nanoTime();
@@ -306,6 +309,7 @@ public final class ConsulCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    keepLogs();
     for (GenericContainer<?> c : agents) {
       c.stop();
     }
@@ -313,5 +317,22 @@ public final class ConsulCluster implements AutoCloseable {
       c.stop();
     }
     network.close();
+  }
+
+  /** Every member's log to {@code target/it-logs/consul-<network>-<member>.log}, beside the instances' logs. */
+  private void keepLogs() {
+    List<GenericContainer<?>> members = new ArrayList<>(servers);
+    members.addAll(agents);
+    for (GenericContainer<?> c : members) {
+      try {
+        Path dir = Files.createDirectories(Path.of("target", "it-logs"));
+        String member = c.getNetworkAliases().stream().filter(a -> a.matches("(server|agent)\\d+")).findFirst()
+            .orElse(c.getContainerId());
+        Files.writeString(dir.resolve("consul-" + network.getId().substring(0, 8) + "-" + member + ".log"),
+            c.getLogs());
+      } catch (IOException | RuntimeException e) {
+        System.err.println("could not keep a Consul member's log: " + e);
+      }
+    }
   }
 }
