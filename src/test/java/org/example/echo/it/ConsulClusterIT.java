@@ -171,9 +171,7 @@ class ConsulClusterIT {
               wasLeader ? "raft leader" : "follower", healthy, waitedFor,
               address.equals(addressNow) ? "kept" : address + " -> " + addressNow, leaderless, outage,
               after == steady.leader, now.equals(steady.session));
-          // A follower's restart costs nothing while the lease covers Consul's answers, but reads have failed for
-          // longer after one (docs/consul-cluster.md, "Restarting servers"); then the bound is the election's.
-          long allowed = wasLeader || leaderless > LEASE_COVER_MS ? allowedOutage(leaderless) : SAMPLING_JITTER_MS;
+          long allowed = wasLeader ? allowedOutage(leaderless) : SAMPLING_JITTER_MS;
           if (outage > allowed) {
             failures.add(String.format("server%d (%s): nobody served for %d ms, allowed %d ms", server + 1,
                 wasLeader ? "raft leader" : "follower", outage, allowed));
