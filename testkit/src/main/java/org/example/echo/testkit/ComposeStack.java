@@ -150,25 +150,16 @@ public final class ComposeStack {
   }
 
   private String health(String service, Pattern field) {
-    try {
-      String ip = ip(service);
-      if (ip.isEmpty()) {
-        return "down";
-      }
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/healthz"))
-                  .timeout(Duration.ofMillis(800))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      Matcher m = field.matcher(response.body());
-      return m.find() ? m.group(1) : "unknown";
-    } catch (IOException e) {
-      return "down";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    String ip = ip(service);
+    if (ip.isEmpty()) {
       return "down";
     }
+    return get(URI.create("http://" + ip + ":8080/healthz"))
+        .map(response -> {
+          Matcher m = field.matcher(response.body());
+          return m.find() ? m.group(1) : "unknown";
+        })
+        .orElse("down");
   }
 
   /**
@@ -176,19 +167,24 @@ public final class ComposeStack {
    * the containers' network, as {@link #role} asks the replicas.
    */
   public boolean consulHasLeader() {
+    return get(URI.create("http://" + ip("agent-nginx") + ":8500/v1/status/leader"))
+        .map(response -> {
+          String leader = response.body().strip();
+          return response.statusCode() == 200 && !leader.isEmpty() && !"\"\"".equals(leader);
+        })
+        .orElse(false);
+  }
+
+  /** One GET with the stack's 800 ms timeout; empty when it failed. */
+  private Optional<HttpResponse<String>> get(URI uri) {
     try {
-      HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(URI.create("http://" + ip("agent-nginx") + ":8500/v1/status/leader"))
-              .timeout(Duration.ofMillis(800))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-      String leader = response.body().strip();
-      return response.statusCode() == 200 && !leader.isEmpty() && !"\"\"".equals(leader);
+      return Optional.of(http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(800)).build(),
+          HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
-      return false;
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return Optional.empty();
     }
   }
 
@@ -247,21 +243,11 @@ public final class ComposeStack {
 
   /** Whether /healthz through nginx is answered by this replica as the leader. */
   private boolean nginxRoutesTo(String replica) {
-    try {
-      URI health = URI.create("http://" + published("nginx", 80) + "/healthz");
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(health).timeout(Duration.ofMillis(800)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200
-          && response.body().contains("\"role\":\"leader\"")
-          && response.body().contains("@" + ip(replica) + ":");
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return get(URI.create("http://" + published("nginx", 80) + "/healthz"))
+        .map(response -> response.statusCode() == 200
+            && response.body().contains("\"role\":\"leader\"")
+            && response.body().contains("@" + ip(replica) + ":"))
+        .orElse(false);
   }
 
   /** Brings back whatever a test stopped or killed. */

@@ -9,11 +9,11 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -110,7 +110,7 @@ public final class ConsulCluster implements AutoCloseable {
         continue;
       }
       try {
-        String addr = get(serverUrl(i), "/v1/status/leader").replace("\"", "").trim();
+        String addr = leaderNamedBy(i);
         for (int j = 0; j < servers.size(); j++) {
           if (!addr.isEmpty() && servers.get(j).isRunning() && addr.startsWith(ip(j) + ":")) {
             return Optional.of(j);
@@ -238,12 +238,17 @@ public final class ConsulCluster implements AutoCloseable {
     Set<String> named = new HashSet<>();
     for (int i = 0; i < servers.size(); i++) {
       try {
-        named.add(get(serverUrl(i), "/v1/status/leader").replace("\"", "").trim());
+        named.add(leaderNamedBy(i));
       } catch (IOException e) {
         return false;
       }
     }
     return named.size() == 1 && !named.contains("");
+  }
+
+  /** The raft leader's address as server i itself names it ("" while it knows none). */
+  private String leaderNamedBy(int server) throws IOException {
+    return get(serverUrl(server), "/v1/status/leader").replace("\"", "").trim();
   }
 
   /**
