@@ -20,7 +20,7 @@ public final class WebSocketMetrics {
     ORIGIN,
     /** 503: this instance does not hold the lock. */
     STANDBY,
-    /** Refused by a limit on connections (reserved for the transport's limits; none refuses yet). */
+    /** 503: over --max-connections or --max-connections-per-client (counted at accept, upgrade or not). */
     LIMIT
   }
 

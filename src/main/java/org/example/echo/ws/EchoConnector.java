@@ -22,6 +22,8 @@ import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.Scheduler;
+import org.example.echo.metrics.WebSocketMetrics;
+import org.example.echo.metrics.WebSocketMetrics.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +44,13 @@ final class EchoConnector extends ServerConnector {
   private final AtomicBoolean acceptPaused = new AtomicBoolean();
   /** Sockets accepted over a limit, until Jetty sets them up as a RefusedConnection. */
   private final Map<SelectableChannel, String> refused = new ConcurrentHashMap<>();
+  private final WebSocketMetrics metrics;
 
-  EchoConnector(Server server, int selectors, ConnectionLimits limits, ConnectionFactory factory) {
+  EchoConnector(
+      Server server, int selectors, ConnectionLimits limits, WebSocketMetrics metrics, ConnectionFactory factory) {
     super(server, 0, selectors, factory);
     this.limits = limits;
+    this.metrics = metrics;
   }
 
   @Override
@@ -102,6 +107,7 @@ final class EchoConnector extends ServerConnector {
       if (refusal == null) {
         return super.newConnection(channel, endPoint, attachment);
       }
+      metrics.upgradeRefused(Refusal.LIMIT);
       refusals.warn("refused a connection from " + endPoint.getRemoteSocketAddress() + ": " + refusal);
       return new RefusedConnection(endPoint, getExecutor(), refusal);
     }

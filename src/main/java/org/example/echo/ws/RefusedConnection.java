@@ -1,5 +1,6 @@
 package org.example.echo.ws;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
@@ -9,15 +10,20 @@ import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * A connection over a limit: it answers at once with a 503 and one line naming the limit, whatever the client
- * sends, then closes. Reading what the client sent before closing lets the answer arrive instead of a reset;
- * a client that neither reads nor closes is dropped after {@link #LINGER_MS}.
+ * A connection over a limit: it answers the first bytes the client sends with a 503 and one line naming the
+ * limit, whatever they are, then closes. Answering only once the request has begun arriving matters to HTTP
+ * clients: one that finds a response and a close on a connection it has not used yet takes it for a dead
+ * connection (Jetty's client reports an EofException) instead of reading the 503. Reading what the client sent
+ * before closing lets the answer arrive instead of a reset; a client that neither sends nor closes is dropped
+ * after {@link #LINGER_MS}.
  */
 final class RefusedConnection extends AbstractConnection {
 
   static final long LINGER_MS = 1_000;
+  private static final int MAX_DISCARD_READS = 64;
 
   private final ByteBuffer answer;
+  private boolean answering; // only touched by the one onFillable at a time that fill interest allows
 
   RefusedConnection(EndPoint endPoint, Executor executor, String reason) {
     super(endPoint, executor);
@@ -32,7 +38,7 @@ final class RefusedConnection extends AbstractConnection {
   @Override
   public void onOpen() {
     super.onOpen();
-    getEndPoint().write(Callback.from(this::answered, x -> getEndPoint().close()), answer);
+    fillInterested();
   }
 
   private void answered() {
@@ -40,23 +46,30 @@ final class RefusedConnection extends AbstractConnection {
     fillInterested();
   }
 
+  /** Discards what the client sends (at most 64 KB); answers at the first bytes, closes at its end. */
   @Override
   public void onFillable() {
     ByteBuffer discard = BufferUtil.allocate(1024);
-    for (int i = 0; i < 64; i++) {
+    for (int i = 0; i < MAX_DISCARD_READS; i++) {
+      int read;
       try {
         BufferUtil.clear(discard);
-        int read = getEndPoint().fill(discard);
-        if (read < 0) {
-          getEndPoint().close();
-          return;
-        }
-        if (read == 0) {
-          fillInterested();
-          return;
-        }
-      } catch (java.io.IOException e) {
+        read = getEndPoint().fill(discard);
+      } catch (IOException e) {
         getEndPoint().close();
+        return;
+      }
+      if (read < 0) {
+        getEndPoint().close();
+        return;
+      }
+      if (read > 0 && !answering) {
+        answering = true;
+        getEndPoint().write(Callback.from(this::answered, x -> getEndPoint().close()), answer);
+        return; // answered() asks for the rest
+      }
+      if (read == 0) {
+        fillInterested();
         return;
       }
     }

@@ -140,6 +140,20 @@ class TransportMetricsTest {
   }
 
   @Test
+  void connectionsRefusedByALimitAreCounted() throws Exception {
+    start(new LoopbackSettings().maxConnections(1).build(), true);
+    EchoClient first = EchoClient.connect(client, uri());
+    assertThatThrownBy(() -> EchoClient.connect(client, uri())).hasMessageContaining("503");
+    assertThatThrownBy(() -> EchoClient.connect(client, uri())).hasMessageContaining("503");
+    first.close();
+    await().atMost(WAIT).until(() -> server.endPoints().isEmpty());
+
+    MetricsText m = metrics();
+    assertThat(m.count("echo_websocket_upgrades_refused_total", "reason", "limit")).isEqualTo(2);
+    assertThat(m.count("echo_websocket_connects_total")).isEqualTo(1);
+  }
+
+  @Test
   void aSlowReaderCutOffIsCounted() throws Exception {
     start(new LoopbackSettings().sendQueueLimit(8).build(), true);
     byte[] message = "z".repeat(4000).getBytes(StandardCharsets.UTF_8);
