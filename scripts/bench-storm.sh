@@ -13,7 +13,7 @@
 # Knobs: STORM_DURATION (120s: the bound of each check), STORM_BACKOFF (100ms), STORM_BACKOFF_MAX (1s),
 # STORM_DIAL_TIMEOUT (5000 ms: a client gives up a dial or echo and redials), STORM_PROFILE=1 (perf record -a
 # during each storm, and JFR in both JVMs; see docs/bench.md), STORM_JAVA_OPTS (JVM options for both instances,
-# e.g. -XX:TieredStopAtLevel=1).
+# e.g. -XX:TieredStopAtLevel=1), STORM_ECHO_ENV (environment of both instances, e.g. ECHO_LOG_LEVEL=WARN).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
@@ -28,6 +28,10 @@ tools_jar=tools/target/echo-tools.jar
 [[ -f $tools_jar && -f target/echo-service.jar ]] || { echo "bench.sh --storm: build first: ./build.sh" >&2; exit 2; }
 duration=${STORM_DURATION:-120s} backoff=${STORM_BACKOFF:-100ms} backoff_max=${STORM_BACKOFF_MAX:-1s}
 profile=${STORM_PROFILE:-0} dial_timeout=${STORM_DIAL_TIMEOUT:-5000} java_opts=${STORM_JAVA_OPTS:-}
+read -ra echo_env <<<"${STORM_ECHO_ENV:-}"
+for kv in "${echo_env[@]}"; do
+  [[ $kv =~ ^ECHO_[A-Z_]+=[^\"]*$ ]] || { echo "bench.sh --storm: STORM_ECHO_ENV: '$kv' is not ECHO_NAME=value" >&2; exit 2; }
+done
 out=target/storm
 project="echo-storm-$$"
 export ECHO_IMAGE="echo-service:storm-$$" ECHO_PORT=0 CONSUL_UI_PORT=0
@@ -52,17 +56,18 @@ rm -rf "$out.previous" && { [[ ! -d $out ]] || mv "$out" "$out.previous"; } && m
 
 jfr=""
 if [[ $profile == 1 ]]; then jfr="-XX:StartFlightRecording=filename=/data/storm.jfr,dumponexit=true,settings=profile"; fi
-if [[ $profile == 1 || -n $java_opts ]]; then
-  # JVM options for both instances; JFR written when the JVM exits (the new leader is stopped gracefully after
-  # each storm).
-  cat >"$out/compose.jvm.yml" <<YML
-x-jvm: &jvm
-  environment:
-    JAVA_TOOL_OPTIONS: "$jfr $java_opts"
-services:
-  echo1: *jvm
-  echo2: *jvm
-YML
+if [[ $profile == 1 || -n $java_opts || ${#echo_env[@]} -gt 0 ]]; then
+  # JVM options and environment for both instances; JFR written when the JVM exits (the new leader is stopped
+  # gracefully after each storm).
+  {
+    echo "x-jvm: &jvm"
+    echo "  environment:"
+    echo "    JAVA_TOOL_OPTIONS: \"$jfr $java_opts\""
+    for kv in "${echo_env[@]}"; do echo "    ${kv%%=*}: \"${kv#*=}\""; done
+    echo "services:"
+    echo "  echo1: *jvm"
+    echo "  echo2: *jvm"
+  } >"$out/compose.jvm.yml"
   files+=(-f "$out/compose.jvm.yml")
 fi
 
