@@ -138,14 +138,15 @@ public final class EchoServer {
           .log("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote,
               ClientText.quoted(origin));
       metrics.upgradeRefused(Refusal.ORIGIN);
-      Responses.text(response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed: " + ClientText.escaped(origin) + "\n");
+      Responses.refusedUpgrade(response, callback, HttpStatus.FORBIDDEN_403,
+          "origin not allowed: " + ClientText.escaped(origin) + "\n");
       return null;
     }
     if (!gate.isOpen()) {
       log.atInfo().addKeyValue("remote", remote).log("remote={} upgrade refused: not serving (standby)", remote);
       metrics.upgradeRefused(Refusal.STANDBY);
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-      Responses.text(
+      Responses.refusedUpgrade(
           response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "not serving: this instance is a standby\n");
       return null;
     }

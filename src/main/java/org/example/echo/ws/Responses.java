@@ -27,6 +27,16 @@ final class Responses {
     return text(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "use GET on " + path + "\n");
   }
 
+  /**
+   * A refused WebSocket upgrade: the text answer, and the connection closed by this side. A client does not
+   * reuse a connection whose upgrade failed, and closing first leaves the TIME_WAIT here rather than on one of a
+   * proxy's ephemeral ports (nginx retries a standby's refusal elsewhere, thousands a second in a storm).
+   */
+  static boolean refusedUpgrade(Response response, Callback callback, int status, String body) {
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    return text(response, callback, status, body);
+  }
+
   static boolean text(Response response, Callback callback, int status, String body) {
     return write(response, callback, status, "text/plain; charset=utf-8", body);
   }
