@@ -10,7 +10,7 @@ import java.nio.channels.SelectableChannel;
 
 /**
  * How many connections (plain HTTP and WebSocket) this instance holds at once, in all and from one client
- * address, so a flood of connections is refused at once, with a one-line 503, while the file descriptors last
+ * address, so a flood of connections is refused early, with a one-line 503, while the file descriptors last
  * and established clients keep working. Peers that are trusted proxies are not counted per address: they carry
  * many clients.
  */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.BufferUtil;
@@ -13,17 +14,20 @@ import org.eclipse.jetty.util.Callback;
  * A connection over a limit: it answers the first bytes the client sends with a 503 and one line naming the
  * limit, whatever they are, then closes. Answering only once the request has begun arriving matters to HTTP
  * clients: one that finds a response and a close on a connection it has not used yet takes it for a dead
- * connection (Jetty's client reports an EofException) instead of reading the 503. Reading what the client sent
- * before closing lets the answer arrive instead of a reset; a client that neither sends nor closes is dropped
- * after {@link #LINGER_MS}.
+ * connection (Jetty's client reports an EofException) instead of reading the 503. Reading what the client sends
+ * after the answer lets the answer arrive instead of a reset. Neither costs a refused client more than
+ * {@link #LINGER_MS} of silence before the answer, or than that long and {@link #MAX_DISCARD_BYTES} after it.
  */
 final class RefusedConnection extends AbstractConnection {
 
   static final long LINGER_MS = 1_000;
-  private static final int MAX_DISCARD_READS = 64;
+  static final int MAX_DISCARD_BYTES = 64 * 1024;
 
   private final ByteBuffer answer;
-  private boolean answering; // only touched by the one onFillable at a time that fill interest allows
+  // Only touched by the one onFillable (or write callback) at a time that Jetty's fill interest allows.
+  private boolean answering;
+  private long closeAfterNanos;
+  private int discarded;
 
   RefusedConnection(EndPoint endPoint, Executor executor, String reason) {
     super(endPoint, executor);
@@ -46,11 +50,17 @@ final class RefusedConnection extends AbstractConnection {
     fillInterested();
   }
 
-  /** Discards what the client sends (at most 64 KB); answers at the first bytes, closes at its end. */
+  /** Silent for {@link #LINGER_MS} (the idle timeout), before the answer or after it: closed, not half-closed. */
+  @Override
+  public void onFillInterestedFailed(Throwable cause) {
+    getEndPoint().close(cause);
+  }
+
+  /** Answers at the first bytes; then discards what follows until the client closes or its patience ends. */
   @Override
   public void onFillable() {
     ByteBuffer discard = BufferUtil.allocate(1024);
-    for (int i = 0; i < MAX_DISCARD_READS; i++) {
+    while (true) {
       int read;
       try {
         BufferUtil.clear(discard);
@@ -65,14 +75,21 @@ final class RefusedConnection extends AbstractConnection {
       }
       if (read > 0 && !answering) {
         answering = true;
+        closeAfterNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
         getEndPoint().write(Callback.from(this::answered, x -> getEndPoint().close()), answer);
         return; // answered() asks for the rest
+      }
+      if (answering) {
+        discarded += read;
+        if (discarded > MAX_DISCARD_BYTES || System.nanoTime() - closeAfterNanos > 0) {
+          getEndPoint().close(); // a refused client that keeps sending: no more patience
+          return;
+        }
       }
       if (read == 0) {
         fillInterested();
         return;
       }
     }
-    getEndPoint().close(); // more than 64 KB from a refused client: no more patience
   }
 }

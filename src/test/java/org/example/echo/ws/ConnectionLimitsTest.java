@@ -10,12 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.example.echo.testkit.RawWebSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Over a connection limit a new connection gets a one-line 503 at once; established clients keep working. */
+/**
+ * Over a connection limit a new connection gets a one-line 503 as soon as its request arrives, and no more of the
+ * server's time than the linger; established clients keep working.
+ */
 class ConnectionLimitsTest {
 
   private static final String UPGRADE = String.join("\r\n", "GET / HTTP/1.1", "Host: 127.0.0.1",
@@ -91,6 +97,45 @@ class ConnectionLimitsTest {
     hold(server.port(), 4);
     try (RawWebSocket fifth = RawWebSocket.connect(server.port(), 0)) {
       assertEchoes(fifth);
+    }
+  }
+
+  @Test
+  void aRefusedClientThatSendsNothingIsClosedAfterTheLinger() throws Exception {
+    EchoServer server = servers.serving(new LoopbackSettings().maxConnections(1).build());
+    try (RawWebSocket established = RawWebSocket.connect(server.port(), 0);
+        Socket silent = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      silent.setSoTimeout(5_000);
+      assertThat(silent.getInputStream().read()).as("no answer to nothing, then the end").isEqualTo(-1);
+      // Closed at once, not half-closed for another linger.
+      await().atMost(Duration.ofMillis(500)).until(() -> server.endPoints().size() == 1);
+      assertEchoes(established);
+    }
+  }
+
+  @Test
+  void aRefusedClientThatKeepsSendingIsClosedAfterTheLinger() throws Exception {
+    EchoServer server = servers.serving(new LoopbackSettings().maxConnections(1).build());
+    try (RawWebSocket established = RawWebSocket.connect(server.port(), 0);
+        Socket trickling = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      trickling.setSoTimeout(10_000);
+      CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+        try {
+          for (int i = 0; i < 50; i++) { // a byte every 200 ms: each resets the idle timeout
+            trickling.getOutputStream().write('x');
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+          }
+        } catch (IOException closedByTheServer) {
+          // expected
+        }
+      });
+      String answer = new String(trickling.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 503"); // then the server's FIN; the socket is still open
+      await().atMost(Duration.ofMillis(RefusedConnection.LINGER_MS * 3))
+          .until(() -> server.endPoints().size() == 1);
+      assertThat(sending).as("closed while the client still sends").isNotDone();
+      sending.get(15, TimeUnit.SECONDS);
+      assertEchoes(established);
     }
   }
 
