@@ -30,7 +30,8 @@ duration=${STORM_DURATION:-120s} backoff=${STORM_BACKOFF:-100ms} backoff_max=${S
 profile=${STORM_PROFILE:-0} dial_timeout=${STORM_DIAL_TIMEOUT:-5000} java_opts=${STORM_JAVA_OPTS:-}
 read -ra echo_env <<<"${STORM_ECHO_ENV:-}"
 for kv in "${echo_env[@]}"; do
-  [[ $kv =~ ^ECHO_[A-Z_]+=[^\"]*$ ]] || { echo "bench.sh --storm: STORM_ECHO_ENV: '$kv' is not ECHO_NAME=value" >&2; exit 2; }
+  [[ $kv =~ ^ECHO_[A-Z0-9_]+=[^\"\\$]*$ ]] ||
+    { echo "bench.sh --storm: STORM_ECHO_ENV: '$kv' is not ECHO_NAME=value (no \", \\ or \$)" >&2; exit 2; }
 done
 out=target/storm
 project="echo-storm-$$"
@@ -62,7 +63,7 @@ if [[ $profile == 1 || -n $java_opts || ${#echo_env[@]} -gt 0 ]]; then
   {
     echo "x-jvm: &jvm"
     echo "  environment:"
-    echo "    JAVA_TOOL_OPTIONS: \"$jfr $java_opts\""
+    [[ -z $jfr$java_opts ]] || echo "    JAVA_TOOL_OPTIONS: \"$jfr $java_opts\""
     for kv in "${echo_env[@]}"; do echo "    ${kv%%=*}: \"${kv#*=}\""; done
     echo "services:"
     echo "  echo1: *jvm"
