@@ -24,17 +24,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ConnectionLimitsTest {
 
-  private static final String UPGRADE = String.join("\r\n", "GET / HTTP/1.1", "Host: 127.0.0.1",
-      "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-      "Sec-WebSocket-Version: 13", "", "");
-
   @RegisterExtension final RunningServers servers = new RunningServers();
   private final List<Socket> held = new ArrayList<>();
+  private RawWebSocket onePlace;
 
   @AfterEach
   void closeHeld() throws IOException {
     for (Socket s : held) {
       s.close();
+    }
+    if (onePlace != null) {
+      onePlace.close();
     }
   }
 
@@ -46,12 +46,22 @@ class ConnectionLimitsTest {
     }
   }
 
-  private static String answerToUpgrade(int port) throws IOException {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      s.setSoTimeout(5_000);
-      s.getOutputStream().write(UPGRADE.getBytes(StandardCharsets.US_ASCII));
-      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    }
+  /**
+   * A server allowing one connection, which an echoing WebSocket client ({@link #onePlace}) holds, so the next
+   * connection is refused.
+   */
+  private EchoServer fullServer() throws Exception {
+    EchoServer server = servers.serving(new LoopbackSettings().maxConnections(1).build());
+    onePlace = RawWebSocket.connect(server.port(), 0);
+    return server;
+  }
+
+  /** A connection over the limit of a {@link #fullServer()}, closed after the test. */
+  private Socket refused(EchoServer server, int readTimeoutMs) throws IOException {
+    Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port());
+    s.setSoTimeout(readTimeoutMs);
+    held.add(s);
+    return s;
   }
 
   @Test
@@ -62,7 +72,7 @@ class ConnectionLimitsTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> server.endPoints().size() == 4);
 
     long start = System.nanoTime();
-    String answer = answerToUpgrade(server.port());
+    String answer = RawUpgrade.answerUntilClosed(server.port());
     assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused at once").isLessThan(Duration.ofSeconds(1));
     assertThat(answer).startsWith("HTTP/1.1 503")
         .endsWith("too many connections: this instance holds its limit of 4 (--max-connections)\n");
@@ -84,7 +94,7 @@ class ConnectionLimitsTest {
     hold(server.port(), 2);
     await().atMost(Duration.ofSeconds(5)).until(() -> server.endPoints().size() == 3);
 
-    assertThat(answerToUpgrade(server.port())).startsWith("HTTP/1.1 503")
+    assertThat(RawUpgrade.answerUntilClosed(server.port())).startsWith("HTTP/1.1 503")
         .endsWith("too many connections from 127.0.0.1: at most 3 per client address "
             + "(--max-connections-per-client)\n");
     assertEchoes(established);
@@ -102,41 +112,35 @@ class ConnectionLimitsTest {
 
   @Test
   void aRefusedClientThatSendsNothingIsClosedAfterTheLinger() throws Exception {
-    EchoServer server = servers.serving(new LoopbackSettings().maxConnections(1).build());
-    try (RawWebSocket established = RawWebSocket.connect(server.port(), 0);
-        Socket silent = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-      silent.setSoTimeout(5_000);
-      assertThat(silent.getInputStream().read()).as("no answer to nothing, then the end").isEqualTo(-1);
-      // Closed at once, not half-closed for another linger.
-      await().atMost(Duration.ofMillis(500)).until(() -> server.endPoints().size() == 1);
-      assertEchoes(established);
-    }
+    EchoServer server = fullServer();
+    Socket silent = refused(server, 5_000);
+    assertThat(silent.getInputStream().read()).as("no answer to nothing, then the end").isEqualTo(-1);
+    // Closed at once, not half-closed for another linger.
+    await().atMost(Duration.ofMillis(500)).until(() -> server.endPoints().size() == 1);
+    assertEchoes(onePlace);
   }
 
   @Test
   void aRefusedClientThatKeepsSendingIsClosedAfterTheLinger() throws Exception {
-    EchoServer server = servers.serving(new LoopbackSettings().maxConnections(1).build());
-    try (RawWebSocket established = RawWebSocket.connect(server.port(), 0);
-        Socket trickling = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-      trickling.setSoTimeout(10_000);
-      CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-        try {
-          for (int i = 0; i < 50; i++) { // a byte every 200 ms: each resets the idle timeout
-            trickling.getOutputStream().write('x');
-            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-          }
-        } catch (IOException closedByTheServer) {
-          // expected
+    EchoServer server = fullServer();
+    Socket trickling = refused(server, 10_000);
+    CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+      try {
+        for (int i = 0; i < 50; i++) { // a byte every 200 ms: each resets the idle timeout
+          trickling.getOutputStream().write('x');
+          LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
         }
-      });
-      String answer = new String(trickling.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(answer).startsWith("HTTP/1.1 503"); // then the server's FIN; the socket is still open
-      await().atMost(Duration.ofMillis(RefusedConnection.LINGER_MS * 3))
-          .until(() -> server.endPoints().size() == 1);
-      assertThat(sending).as("closed while the client still sends").isNotDone();
-      sending.get(15, TimeUnit.SECONDS);
-      assertEchoes(established);
-    }
+      } catch (IOException closedByTheServer) {
+        // expected
+      }
+    });
+    String answer = new String(trickling.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(answer).startsWith("HTTP/1.1 503"); // then the server's FIN; the socket is still open
+    await().atMost(Duration.ofMillis(RefusedConnection.LINGER_MS * 3))
+        .until(() -> server.endPoints().size() == 1);
+    assertThat(sending).as("closed while the client still sends").isNotDone();
+    sending.get(15, TimeUnit.SECONDS);
+    assertEchoes(onePlace);
   }
 
   private static void assertEchoes(RawWebSocket ws) throws IOException {

@@ -363,16 +363,9 @@ class EchoServerTest {
   void aRefusedUpgradeIsClosedByTheServerFirst() throws Exception {
     EchoServer server = serving();
     server.gate().close(1001, "not serving");
-    try (Socket proxy = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-      proxy.setSoTimeout(5_000);
-      proxy.getOutputStream().write(String.join("\r\n", "GET / HTTP/1.1", "Host: 127.0.0.1", "Upgrade: websocket",
-          "Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13", "", "")
-          .getBytes(StandardCharsets.US_ASCII));
-      // Read to the end: the server must close. Its side then holds the TIME_WAIT, not a proxy's ephemeral port.
-      String answer = new String(proxy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(answer).startsWith("HTTP/1.1 503").contains("Connection: close")
-          .endsWith("not serving: this instance is a standby\n");
-    }
+    // Read to the end: the server must close. Its side then holds the TIME_WAIT, not a proxy's ephemeral port.
+    assertThat(RawUpgrade.answerUntilClosed(server.port())).startsWith("HTTP/1.1 503").contains("Connection: close")
+        .endsWith("not serving: this instance is a standby\n");
   }
 
   @Test
