@@ -28,6 +28,7 @@ import org.example.echo.common.EchoReply;
 import org.example.echo.testkit.ComposeStack;
 import org.example.echo.testkit.EchoClient;
 import org.example.echo.testkit.OverlapSampler;
+import org.example.echo.testkit.ReplicaSampler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The chaos soak of issue 11: random faults, one at a time with recovery gaps, while clients through nginx send
  * numbered messages and check every reply (content, order, and that it came from an instance the 20 ms sampler
- * saw serving around that moment), and the sampler watches every instance for two serving at once.
+ * saw serving around that moment), and a {@link ReplicaSampler}, holding a connection to each instance, watches for
+ * two serving at once.
  *
  * <p>{@code -De2e.chaos.minutes=N} (default 1: the CI run), {@code -De2e.chaos.seed=S} (default random; printed)
  * reproduces the fault sequence. scripts/chaos.sh runs it alone. Ends with a table per fault type, printed
@@ -199,15 +201,6 @@ class ChaosE2E {
       }
       times.sort(Long::compare);
       return times;
-    }
-
-    /** The times (ms) of the rounds in which two served. */
-    List<Long> overlapTimes() {
-      return sampler.overlaps().stream().map(o -> Long.parseLong(o.substring(0, o.indexOf(':')))).toList();
-    }
-
-    List<String> overlaps() {
-      return sampler.overlaps();
     }
 
     @Override
@@ -500,7 +493,8 @@ class ChaosE2E {
     List<String> unrecovered = new ArrayList<>();
     String loadBefore = load();
     ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-    try (Timeline timeline = new Timeline(soak.plus(Duration.ofMinutes(10)))) {
+    try (Timeline timeline = new Timeline(soak.plus(Duration.ofMinutes(10)));
+        ReplicaSampler watch = new ReplicaSampler(stack, SAMPLE_PERIOD, soak.plus(Duration.ofMinutes(10)))) {
       List<Future<?>> running = new ArrayList<>();
       for (int i = 0; i < CLIENTS; i++) {
         int id = i;
@@ -544,13 +538,13 @@ class ChaosE2E {
         }
       }
       Map<String, Long> overlapsByFault = new LinkedHashMap<>();
-      for (long t : timeline.overlapTimes()) {
+      for (long t : watch.overlapTimes()) {
         overlapsByFault.merge(record.phaseAt(t).fault, 1L, Long::sum);
       }
       String table = table(record, timeline.servedTimes(), overlapsByFault, seed, minutes, rounds)
           + String.format("%nLoad average (1/5/15 min) before: %s, after: %s%n", loadBefore, load());
       System.out.println(table);
-      System.out.println("CHAOS sampler overlaps: " + timeline.overlaps());
+      System.out.println("CHAOS overlaps (held connections, ReplicaSampler): " + watch.overlaps());
       record.errors.forEach(e -> System.out.println("CHAOS error: " + e));
       write(table, log, record.errors);
 
@@ -559,7 +553,8 @@ class ChaosE2E {
       assertThat(record.phases.size()).as("faults injected").isGreaterThan(1);
       assertThat(record.echoTimes).as("echoes").isNotEmpty();
       assertThat(unrecovered).as("faults the stack did not recover from within " + STEADY).isEmpty();
-      assertThat(timeline.overlaps()).as("sampler rounds with two serving").isEmpty();
+      assertThat(watch.answers()).as("echoes the overlap sampler got on held connections").isPositive();
+      assertThat(watch.overlaps()).as("two replicas serving at once").isEmpty();
       assertThat(bad).as("wrong, duplicated, from a non-serving instance, or lost on an open connection: "
           + record.errors).isZero();
     } finally {
@@ -623,7 +618,7 @@ class ChaosE2E {
         minutes, seed, CLIENTS, rounds, SAMPLE_PERIOD.toMillis(), WINDOW_MS));
     t.append("| fault | count | longest outage, clients (ms) | longest none serving, sampler (ms) | sent | echoed "
         + "| lost in flight (closed with code) | lost on open connection | wrong / duplicated "
-        + "| from a non-serving instance | overlap rounds | client closes (code×n) |\n");
+        + "| from a non-serving instance | overlaps | client closes (code×n) |\n");
     t.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     long[] total = new long[10];
     for (Map.Entry<String, long[]> e : byFault.entrySet()) {

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
@@ -30,10 +31,27 @@ public final class EchoClient implements Session.Listener.AutoDemanding {
   }
 
   public static EchoClient connect(WebSocketClient client, URI uri, Map<String, String> headers) throws Exception {
+    return connect(client, uri, headers, Duration.ofSeconds(10));
+  }
+
+  /** Connects, or fails once the upgrade has not been answered within {@code timeout}. */
+  public static EchoClient connect(WebSocketClient client, URI uri, Duration timeout) throws Exception {
+    return connect(client, uri, Map.of(), timeout);
+  }
+
+  private static EchoClient connect(WebSocketClient client, URI uri, Map<String, String> headers, Duration timeout)
+      throws Exception {
     EchoClient endpoint = new EchoClient();
     ClientUpgradeRequest request = new ClientUpgradeRequest(uri);
     headers.forEach(request::setHeader);
-    client.connect(endpoint, request).get(10, TimeUnit.SECONDS);
+    var connecting = client.connect(endpoint, request);
+    try {
+      connecting.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      // An answer that comes too late must not leave a connection open.
+      var unused = connecting.thenAccept(Session::close);
+      throw e;
+    }
     return endpoint;
   }
 
