@@ -85,22 +85,22 @@ class ReplicaSamplerTest {
     replicas.put("a", at(a));
     replicas.put("b", slowB);
     try (ReplicaSampler sampler = sampling(replicas)) {
-      await().atMost(WAIT).until(() -> sampler.answers() >= 3 && bAsked.getCount() == 0);
+      await().atMost(WAIT).until(() -> sampler.answers("a") >= 3 && bAsked.getCount() == 0);
 
       a.gate().close(1001, "going away");
       b.gate().open();
-      int beforeB = sampler.answers();
       handedOver.countDown();
-      await().atMost(WAIT).until(() -> sampler.answers() >= beforeB + 3); // b's connection, held and answering
+      await().atMost(WAIT).until(() -> sampler.answers("b") >= 3); // b's connection, held and answering
 
       // And back, several times, each as soon as the other closed.
       for (int i = 0; i < 5; i++) {
-        EchoServer from = i % 2 == 0 ? b : a;
-        EchoServer to = i % 2 == 0 ? a : b;
+        boolean toA = i % 2 == 0;
+        EchoServer from = toA ? b : a;
         from.gate().close(1001, "going away");
-        to.gate().open();
-        int before = sampler.answers();
-        await().atMost(WAIT).until(() -> sampler.answers() >= before + 3 && from.openConnections() == 0);
+        (toA ? a : b).gate().open();
+        String to = toA ? "a" : "b";
+        int before = sampler.answers(to);
+        await().atMost(WAIT).until(() -> sampler.answers(to) >= before + 3 && from.openConnections() == 0);
       }
       assertThat(sampler.overlaps()).isEmpty();
     }

@@ -24,8 +24,9 @@ import org.example.echo.common.EchoReply;
  *
  * <p>Why not ask every replica once per round with a fresh connection: on a loaded machine one answer came 210 ms
  * after the other, longer than a graceful hand-over (60–170 ms), so both answering in one round was not both
- * serving at once. The price of being exact: an overlap shorter than about one interval plus a connect and a
- * round trip can go unseen.
+ * serving at once. The price of being exact: the old leader's last answered echo may be sent up to one interval
+ * before its gate closes, and the new leader's stretch may begin up to one interval and a connect after its gate
+ * opens, so an overlap shorter than about two intervals plus a connect can go unseen.
  */
 public final class ReplicaSampler implements AutoCloseable {
 
@@ -69,7 +70,7 @@ public final class ReplicaSampler implements AutoCloseable {
   }
 
   /**
-   * The replica's address, looked up with docker at most once a second: the standby's watcher asks before every
+   * The replica's address (or none), looked up with docker at most once a second: a watcher asks before every
    * attempt, and docker processes compete with the stack for the cores. One watcher thread calls it.
    */
   private static Supplier<URI> addressOf(ComposeStack stack, String replica) {
@@ -79,7 +80,7 @@ public final class ReplicaSampler implements AutoCloseable {
 
       @Override
       public URI get() {
-        if (ip.isEmpty() || System.nanoTime() - lookedUp > ADDRESS_TTL.toNanos()) {
+        if (lookedUp == 0 || System.nanoTime() - lookedUp > ADDRESS_TTL.toNanos()) {
           ip = stack.ip(replica);
           lookedUp = System.nanoTime();
         }
@@ -142,6 +143,11 @@ public final class ReplicaSampler implements AutoCloseable {
   /** Echoes answered on held connections so far: a check that the sampler watched at all. */
   public int answers() {
     return timeline.answers();
+  }
+
+  /** Echoes {@code replica} answered on held connections so far: whether it was watched while it served. */
+  public int answers(String replica) {
+    return timeline.answers(replica);
   }
 
   /** Every time two replicas served at once: which two, and when (wall clock). */

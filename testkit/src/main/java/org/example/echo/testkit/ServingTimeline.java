@@ -2,7 +2,9 @@ package org.example.echo.testkit;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stretches of time in which a replica was certainly serving, one per held connection, and every pair of
@@ -30,7 +32,7 @@ final class ServingTimeline {
   private final List<Stretch> stretches = new ArrayList<>();
   private final List<String> overlaps = new ArrayList<>();
   private final List<Long> overlapTimes = new ArrayList<>();
-  private int answers;
+  private final Map<String, Integer> answersByReplica = new HashMap<>();
 
   /** {@code replica} accepted an upgrade; its answer had been received by {@code at}. */
   synchronized Stretch upgraded(String replica, long at) {
@@ -41,7 +43,7 @@ final class ServingTimeline {
 
   /** The connection of {@code stretch} answered an echo sent at {@code sentAt}: the replica served until then. */
   synchronized void answered(Stretch stretch, long sentAt) {
-    answers++;
+    answersByReplica.merge(stretch.replica, 1, Integer::sum);
     if (sentAt <= stretch.to) {
       return;
     }
@@ -76,7 +78,12 @@ final class ServingTimeline {
 
   /** Echoes answered on held connections. */
   synchronized int answers() {
-    return answers;
+    return answersByReplica.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /** Echoes answered on held connections to {@code replica}. */
+  synchronized int answers(String replica) {
+    return answersByReplica.getOrDefault(replica, 0);
   }
 
   /** Every pair of replicas seen serving at one moment, described with both stretches. */
