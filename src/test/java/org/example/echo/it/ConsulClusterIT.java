@@ -44,6 +44,9 @@ class ConsulClusterIT {
    */
   private static final Duration HEALTHY_AGAIN = Duration.ofSeconds(90);
 
+  /** Samplers of a restart step run through the longest wait for health and the checks after it. */
+  private static final Duration STEP_SAMPLED = HEALTHY_AGAIN.plusMinutes(1);
+
   @Test
   void theRaftLeaderKilledIsRiddenOutWithTheSameSession() throws Exception {
     rideOutTheRaftLeaderLost("SIGKILLed", ConsulCluster::kill);
@@ -96,7 +99,8 @@ class ConsulClusterIT {
       List<Integer> followers = consul.followers();
       List<Integer> used = consul.serversUsedBy(steady.agentIndex);
       int victim = used.stream().filter(followers::contains).findFirst().orElse(followers.get(0));
-      try (OverlapSampler sampler = cluster.sampler(); OverlapSampler reads = readSampler(consul, steady.agent)) {
+      try (OverlapSampler sampler = cluster.sampler();
+          OverlapSampler reads = readSampler(consul, steady.agent, Duration.ofSeconds(60))) {
         await("sampling").atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= 10);
         consul.kill(victim);
         // Long enough for gossip to declare the server failed (≥ 600 ms) and for a hung confirmation (1 s
@@ -157,7 +161,8 @@ class ConsulClusterIT {
         int leader = consul.leader().orElseThrow();
         int server = consul.followers().stream().filter(i -> !restarted.contains(i)).findFirst().orElse(leader);
         assertThat(restarted).as("servers restarted so far").doesNotContain(server);
-        try (OverlapSampler sampler = cluster.sampler(); OverlapSampler reads = readSampler(consul, steady.agent)) {
+        try (OverlapSampler sampler = cluster.sampler(STEP_SAMPLED);
+            OverlapSampler reads = readSampler(consul, steady.agent, STEP_SAMPLED)) {
           await("sampling").atMost(Duration.ofSeconds(5)).until(() -> sampler.rounds() >= 10);
           String address = consul.ip(server);
           long t0 = System.nanoTime();
@@ -208,9 +213,9 @@ class ConsulClusterIT {
    * that answered ({@link OverlapSampler#longestBetweenServing()}: a read waits up to its 500 ms timeout for a
    * leader) is how long the holder could not have confirmed.
    */
-  private static OverlapSampler readSampler(ConsulCluster consul, URI agent) {
+  private static OverlapSampler readSampler(ConsulCluster consul, URI agent, Duration limit) {
     Map<String, BooleanSupplier> read = Map.of("consistent read", () -> consul.consistentRead(agent));
-    return new OverlapSampler("read-sampler", read, Duration.ofMillis(20), Duration.ofSeconds(60));
+    return new OverlapSampler("read-sampler", read, Duration.ofMillis(20), limit);
   }
 
   private static String names(List<Integer> servers) {

@@ -104,9 +104,14 @@ public final class ProcessCluster implements AutoCloseable {
 
   /** Asks every instance every 20 ms whether it accepts a WebSocket upgrade, for at most a minute. */
   public OverlapSampler sampler() {
+    return sampler(Duration.ofSeconds(60));
+  }
+
+  /** The same, for at most {@code limit}: for a test step that may wait longer than a minute. */
+  public OverlapSampler sampler(Duration limit) {
     Map<String, BooleanSupplier> targets = new LinkedHashMap<>();
     instances.forEach(p -> targets.put(p.name, p::serving));
-    return new OverlapSampler("serving-sampler", targets, Duration.ofMillis(20), Duration.ofSeconds(60));
+    return new OverlapSampler("serving-sampler", targets, Duration.ofMillis(20), limit);
   }
 
   /** Keeps sampling for at least half a second after the event, then checks no round had two serving. */
