@@ -25,7 +25,8 @@ import org.eclipse.jetty.websocket.core.WebSocketConnection;
  * as its socket has data, so one client pipelining flat out kept it forever (another client's handshake took
  * 4.8 s). Once a turn has read the budget, {@link #fill} answers 0 ("nothing now"): the connection registers read
  * interest again and the selector serves every other ready connection before this one's next turn. A client
- * that sends faster than it is served slows itself down, not the others.
+ * that sends faster than it is served slows itself down, not the others. A short read ends the turn too
+ * ({@link ReadTurn}): one read per echo, not two.
  */
 final class InlineReadEndPoint extends SocketChannelEndPoint {
 
@@ -37,10 +38,8 @@ final class InlineReadEndPoint extends SocketChannelEndPoint {
 
   private Callback lastRead;
   private Callback lastInline;
-  private int readThisTurn; // only touched by the one fill at a time that the connection allows
-  // The selector's turns for this connection. Written by the selector before it reads; EchoEndpoint reads it
-  // while handling what was read, after Jetty's own locks between the two, so a plain field is enough.
-  private int turn;
+  // EchoEndpoint reads the turn's number while handling what was read, after Jetty's own locks between the two.
+  private final ReadTurn turn = new ReadTurn(READ_BUDGET_BYTES);
 
   InlineReadEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
     super(channel, selector, key, scheduler);
@@ -53,32 +52,25 @@ final class InlineReadEndPoint extends SocketChannelEndPoint {
 
   @Override
   public int fill(ByteBuffer buffer) throws IOException {
-    if (readThisTurn >= READ_BUDGET_BYTES && getConnection() instanceof WebSocketConnection) {
+    if (!turn.mayRead() && getConnection() instanceof WebSocketConnection) {
       return 0; // yield the selector: the connection asks for read interest again and waits for its next turn
     }
+    int room = ReadTurn.room(buffer);
     int filled = super.fill(buffer);
-    if (filled > 0) {
-      readThisTurn += filled;
-    }
+    turn.read(filled, room);
     return filled;
-  }
-
-  /** The selector calls this when the socket is readable: a new turn begins. */
-  private void newTurn() {
-    readThisTurn = 0;
-    turn++; // only the selector thread writes it
   }
 
   /** Which turn of the selector this connection is in; a new number each time the socket was found readable. */
   int turn() {
-    return turn;
+    return turn.number();
   }
 
   /** The connection registers the same callback each time; wrap it once. Read interest is one at a time. */
   private synchronized Callback inline(Callback read) {
     if (read != lastRead) {
       lastRead = read;
-      lastInline = nonBlocking(read, this::newTurn);
+      lastInline = nonBlocking(read, turn::begin);
     }
     return lastInline;
   }
