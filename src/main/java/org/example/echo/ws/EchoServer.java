@@ -71,8 +71,9 @@ public final class EchoServer {
     http.setSendXPoweredBy(false);
     // No acceptor thread (a selector accepts) and one selector per core: WebSocket reads run on the selectors
     // themselves (InlineReadEndPoint), so they are the server's parallelism. On 2 cores shared with a
-    // multi-threaded load client (goclient) two selectors echoed 1.04–1.42× what one did; a single-threaded
-    // client (check --client nio) gets less from them (0.71–0.96×), but clients are many in production.
+    // multi-threaded load client (goclient) two selectors echoed 1.00–1.42× what one did; a single-threaded
+    // client (check --client nio) got less from them (0.71–1.12×), but clients are many in production.
+    // Measured on 2 cores only.
     this.limits = new ConnectionLimits(
         settings.maxConnections(), settings.maxConnectionsPerClient(), settings.trustedProxies());
     this.connector = new EchoConnector(server, selectors(), limits, this.metrics, new HttpConnectionFactory(http));

@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
  * would only return EAGAIN (a system call per echo for nothing); if data came in meanwhile, the selector, which
  * is level-triggered, starts the next turn at once.
  *
- * <p>Only the selector thread begins a turn, before it reads; the reads of a connection are one at a time, so
- * plain fields are enough.
+ * <p>Only the selector thread begins a turn, before it reads. A connection's reads are one at a time, on the
+ * selector or on a pool thread that Jetty handed the connection to (which orders the memory accesses), so plain
+ * fields are enough.
  */
 final class ReadTurn {
 

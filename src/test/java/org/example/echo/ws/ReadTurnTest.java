@@ -3,6 +3,7 @@ package org.example.echo.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import org.eclipse.jetty.util.BufferUtil;
 import org.junit.jupiter.api.Test;
 
 class ReadTurnTest {
@@ -28,9 +29,19 @@ class ReadTurnTest {
   }
 
   @Test
-  void nothingReadLeavesTheTurnOpen() {
+  void nothingReadOrTheEndOfTheStreamLeavesTheTurnOpen() {
     turn.begin();
     turn.read(0, 4096);
+    turn.read(-1, 4096);
+    assertThat(turn.mayRead()).isTrue();
+  }
+
+  @Test
+  void aNewTurnHasTheWholeBudgetAgain() {
+    turn.begin();
+    turn.read(4096, 4096);
+    assertThat(turn.mayRead()).isFalse();
+    turn.begin();
     assertThat(turn.mayRead()).isTrue();
   }
 
@@ -44,11 +55,17 @@ class ReadTurnTest {
 
   @Test
   void theRoomIsWhatAReadCanTakeAfterJettyFlipsTheBufferToFill() {
-    ByteBuffer buffer = ByteBuffer.allocate(4096).flip(); // flush mode, empty
-    assertThat(ReadTurn.room(buffer)).isEqualTo(4096);
-    buffer.limit(100).position(40); // 60 unread bytes; a read appends after them
-    assertThat(ReadTurn.room(buffer)).isEqualTo(3996);
-    buffer.limit(4096).position(4000); // unread bytes up to the end: compacted first
-    assertThat(ReadTurn.room(buffer)).isEqualTo(4000);
+    ByteBuffer empty = ByteBuffer.allocate(4096).flip(); // flush mode, nothing unread
+    assertThat(ReadTurn.room(empty)).isEqualTo(4096).isEqualTo(roomAfterJettysFlip(empty));
+    ByteBuffer appended = ByteBuffer.allocate(4096).limit(100).position(40); // 60 unread; a read appends
+    assertThat(ReadTurn.room(appended)).isEqualTo(3996).isEqualTo(roomAfterJettysFlip(appended));
+    ByteBuffer compacted = ByteBuffer.allocate(4096).position(4000); // unread up to the end: compacted first
+    assertThat(ReadTurn.room(compacted)).isEqualTo(4000).isEqualTo(roomAfterJettysFlip(compacted));
+  }
+
+  private static int roomAfterJettysFlip(ByteBuffer buffer) {
+    ByteBuffer copy = ByteBuffer.allocate(buffer.capacity()).limit(buffer.limit()).position(buffer.position());
+    BufferUtil.flipToFill(copy);
+    return copy.remaining();
   }
 }
