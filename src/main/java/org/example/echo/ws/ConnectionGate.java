@@ -21,6 +21,8 @@ final class ConnectionGate implements TrafficGate {
   private final Map<Long, EchoEndpoint> open = new ConcurrentHashMap<>();
   private final Object emptied = new Object();
   private final AtomicLong nextId = new AtomicLong(1);
+  // Counts the closes: an upgrade decided before a close may not join the next open period.
+  private final AtomicLong closes = new AtomicLong();
   private volatile boolean admitting;
   private volatile int closeCode = 1001;
   private volatile String closeReason = "not serving";
@@ -30,12 +32,20 @@ final class ConnectionGate implements TrafficGate {
   }
 
   /**
+   * Which open period this is, for an upgrade decision to take before it asks {@link #isOpen()}: the same number
+   * later means no close came in between.
+   */
+  long period() {
+    return closes.get();
+  }
+
+  /**
    * Adds a connection that has just opened. Returns false, and closes it, when the gate closed between the
-   * upgrade decision and now, so no connection outlives a close of the gate.
+   * upgrade decision and now, even if it opened again since, so no connection outlives a close of the gate.
    */
   boolean add(EchoEndpoint endpoint) {
     open.put(endpoint.id(), endpoint);
-    if (!admitting) {
+    if (!admitting || closes.get() != endpoint.decidedIn()) {
       open.remove(endpoint.id());
       endpoint.close(closeCode, closeReason);
       return false;
@@ -94,6 +104,7 @@ final class ConnectionGate implements TrafficGate {
   public void close(int code, String reason) {
     closeCode = code;
     closeReason = reason;
+    closes.incrementAndGet(); // before admitting turns false, so an add that still sees it open sees this
     boolean wasAdmitting = admitting;
     admitting = false;
     int count = open.size();

@@ -42,6 +42,7 @@ public final class EchoEndpoint implements Session.Listener {
   private static final Logger log = LoggerFactory.getLogger(EchoEndpoint.class);
 
   private final long id;
+  private final long decidedIn;
   private final String remote;
   private final ConnectionGate gate;
   private final Scheduler scheduler;
@@ -56,9 +57,10 @@ public final class EchoEndpoint implements Session.Listener {
   private int turnOfLastMessage;
 
   EchoEndpoint(
-      long id, String remote, ConnectionGate gate, Scheduler scheduler, Executor executor, IntSupplier turn,
-      int sendQueueLimit, WebSocketMetrics metrics) {
+      long id, long decidedIn, String remote, ConnectionGate gate, Scheduler scheduler, Executor executor,
+      IntSupplier turn, int sendQueueLimit, WebSocketMetrics metrics) {
     this.id = id;
+    this.decidedIn = decidedIn;
     this.remote = remote;
     this.gate = gate;
     this.scheduler = scheduler;
@@ -70,6 +72,11 @@ public final class EchoEndpoint implements Session.Listener {
 
   long id() {
     return id;
+  }
+
+  /** The gate's {@link ConnectionGate#period()} when its upgrade was decided. */
+  long decidedIn() {
+    return decidedIn;
   }
 
   @Override

@@ -144,6 +144,7 @@ public final class EchoServer {
           "origin not allowed: " + ClientText.escaped(origin) + "\n");
       return null;
     }
+    long period = gate.period(); // taken first: a close after it makes the connection's open refuse it
     if (!gate.isOpen()) {
       log.atInfo().addKeyValue("remote", remote).log("remote={} upgrade refused: not serving (standby)", remote);
       metrics.upgradeRefused(Refusal.STANDBY);
@@ -154,7 +155,7 @@ public final class EchoServer {
     }
     response.getHeaders().put(INSTANCE_HEADER, instance(request));
     Scheduler scheduler = server.getScheduler();
-    EchoEndpoint endpoint = new EchoEndpoint(gate.nextConnectionId(), remote, gate, scheduler,
+    EchoEndpoint endpoint = new EchoEndpoint(gate.nextConnectionId(), period, remote, gate, scheduler,
         server.getThreadPool(), turnOf(request), settings.sendQueueLimit(), metrics);
     request.setAttribute(TextEchoNegotiator.ENDPOINT, endpoint); // for its text frames (TextEchoNegotiator)
     return endpoint;
