@@ -5,18 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.example.echo.core.RoleStatus;
 import org.example.echo.testkit.ReplicaSampler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The end-to-end tests' "never two serving" sampler (testkit) against two real servers whose gates the test
@@ -28,19 +24,7 @@ class ReplicaSamplerTest {
   private static final Duration INTERVAL = Duration.ofMillis(10);
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final List<EchoServer> servers = new ArrayList<>();
-
-  @AfterEach
-  void stopServers() {
-    servers.forEach(s -> s.shutdown(Duration.ofSeconds(1)));
-  }
-
-  private EchoServer standby() throws Exception {
-    EchoServer server = new EchoServer(new LoopbackSettings().build(), () -> RoleStatus.standalone(Instant.EPOCH));
-    servers.add(server);
-    server.start();
-    return server;
-  }
+  @RegisterExtension final RunningServers servers = new RunningServers();
 
   private static Supplier<URI> at(EchoServer server) {
     return () -> URI.create("ws://127.0.0.1:" + server.port() + "/");
@@ -52,8 +36,8 @@ class ReplicaSamplerTest {
 
   @Test
   void twoServingAtOnceAreReported() throws Exception {
-    EchoServer a = standby();
-    EchoServer b = standby();
+    EchoServer a = servers.standby();
+    EchoServer b = servers.standby();
     a.gate().open();
     try (ReplicaSampler sampler = sampling(new LinkedHashMap<>(Map.of("a", at(a), "b", at(b))))) {
       await().atMost(WAIT).until(() -> sampler.answers() >= 3);
@@ -71,8 +55,8 @@ class ReplicaSamplerTest {
    */
   @Test
   void aHandOverIsNotAnOverlapWhileAQuestionIsHeldUpAcrossIt() throws Exception {
-    EchoServer a = standby();
-    EchoServer b = standby();
+    EchoServer a = servers.standby();
+    EchoServer b = servers.standby();
     a.gate().open();
     CountDownLatch bAsked = new CountDownLatch(1);
     CountDownLatch handedOver = new CountDownLatch(1);

@@ -129,7 +129,7 @@ class BrowserE2E {
     await("instance line names the leader")
         .atMost(Duration.ofSeconds(10))
         .until(() -> text("instance").contains(leaderIp) && text("instance").contains("leader"));
-    String standbyIp = stack.ip(ComposeStack.REPLICAS.stream().filter(r -> !r.equals(leader)).findFirst().orElseThrow());
+    String standbyIp = stack.ip(ComposeStack.otherReplica(leader));
     await("the table shows the leader and the standby")
         .atMost(Duration.ofSeconds(10))
         .until(() -> tableRole(leaderIp + ":8080").equals("leader") && tableRole(standbyIp + ":8080").equals("standby"));

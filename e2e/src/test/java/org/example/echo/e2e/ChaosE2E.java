@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.example.echo.common.EchoReply;
 import org.example.echo.testkit.ComposeStack;
@@ -114,6 +115,17 @@ class ChaosE2E {
       sampler = new OverlapSampler("chaos-sampler", replicas, SAMPLE_PERIOD, limit);
     }
 
+    /** Where {@code replica} is now, from the addresses refreshed every second, for the overlap sampler. */
+    Supplier<URI> address(String replica) {
+      return () -> {
+        String ip = ips.getOrDefault(replica, "");
+        if (ip.isEmpty()) {
+          throw new IllegalStateException(replica + " has no address");
+        }
+        return URI.create("ws://" + ip + ":8080/");
+      };
+    }
+
     void refreshIps() {
       for (String replica : ComposeStack.REPLICAS) {
         try {
@@ -133,14 +145,7 @@ class ChaosE2E {
       try {
         // Bounded here, not by connect()'s 10 s: a cut-off host must not stall the round (and so the sampling
         // of the other instance) beyond the window the replies are checked against.
-        EchoClient c = new EchoClient();
-        Future<?> connecting = sampling.connect(c, URI.create("ws://" + ip + ":8080/"));
-        try {
-          connecting.get(SAMPLE_CONNECT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-          connecting.cancel(true);
-          return false;
-        }
+        EchoClient c = EchoClient.connect(sampling, URI.create("ws://" + ip + ":8080/"), SAMPLE_CONNECT);
         try {
           String instance = c.session().getUpgradeResponse().getHeader(INSTANCE_HEADER);
           boolean echoed = EchoReply.to("sample").equals(c.echo("sample", SAMPLE_CONNECT));
@@ -471,6 +476,12 @@ class ChaosE2E {
     }
   }
 
+  private static Map<String, Supplier<URI>> addresses(Timeline timeline) {
+    Map<String, Supplier<URI>> addresses = new LinkedHashMap<>();
+    ComposeStack.REPLICAS.forEach(replica -> addresses.put(replica, timeline.address(replica)));
+    return addresses;
+  }
+
   private static boolean echoesThroughNginx() throws Exception {
     return EchoReply.to("ping").equals(EchoClient.echoOnce(client, stack.echoUri(), "ping", Duration.ofSeconds(5)));
   }
@@ -494,7 +505,8 @@ class ChaosE2E {
     String loadBefore = load();
     ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
     try (Timeline timeline = new Timeline(soak.plus(Duration.ofMinutes(10)));
-        ReplicaSampler watch = new ReplicaSampler(stack, SAMPLE_PERIOD, soak.plus(Duration.ofMinutes(10)))) {
+        ReplicaSampler watch =
+            new ReplicaSampler(addresses(timeline), SAMPLE_PERIOD, soak.plus(Duration.ofMinutes(10)))) {
       List<Future<?>> running = new ArrayList<>();
       for (int i = 0; i < CLIENTS; i++) {
         int id = i;

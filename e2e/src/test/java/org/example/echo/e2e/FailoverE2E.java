@@ -92,7 +92,7 @@ class FailoverE2E {
           .atMost(Duration.ofSeconds(15))
           .until(() -> probe.failedAttempts() > 0 || probe.attempts() > attemptsBefore + 10);
       ProbeResult result = stopWhenRecovered(probe, Duration.ofSeconds(20));
-      String other = ComposeStack.REPLICAS.stream().filter(r -> !r.equals(leader)).findFirst().orElseThrow();
+      String other = ComposeStack.otherReplica(leader);
       await("the sampler watching the new leader").atMost(WAIT).until(() -> sampler.answers(other) >= 2);
       long outageMs = longestMs(result);
       System.out.printf(
@@ -139,7 +139,7 @@ class FailoverE2E {
   @Test
   void aCrashedInstanceIsRestartedAndWaitsAsStandby() throws Exception {
     String leader = stack.awaitSteady(STEADY);
-    String standby = ComposeStack.REPLICAS.stream().filter(r -> !r.equals(leader)).findFirst().orElseThrow();
+    String standby = ComposeStack.otherReplica(leader);
     int restarts = stack.restartCount(standby);
     // A SIGKILL from the host is a crash to Docker (docker kill would count as a manual stop).
     ComposeStack.run(List.of("kill", "-9", String.valueOf(stack.hostPid(standby))));

@@ -115,7 +115,7 @@ class PrometheusE2E {
   @Test
   void exactlyOneLeaderSeriesBeforeAndAfterAFailoverAndTheTransitionIsCounted() throws Exception {
     String leader = stack.awaitSteady(STEADY);
-    String standby = ComposeStack.REPLICAS.stream().filter(r -> !r.equals(leader)).findFirst().orElseThrow();
+    String standby = ComposeStack.otherReplica(leader);
     await("Prometheus sees the leader").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
         .until(() -> leaderSeries().equals(List.of(instance(leader))));
     String promotions = "sum(echo_role_transitions_total{instance=\"" + instance(standby) + "\",to=\"leader\"}) or vector(0)";

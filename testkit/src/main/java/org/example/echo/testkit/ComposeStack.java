@@ -29,6 +29,11 @@ import java.util.regex.Pattern;
 public final class ComposeStack {
 
   public static final List<String> REPLICAS = List.of("echo1", "echo2");
+
+  /** The replica that is not {@code replica}: the standby of a leader, the new leader after a failover. */
+  public static String otherReplica(String replica) {
+    return REPLICAS.stream().filter(r -> !r.equals(replica)).findFirst().orElseThrow();
+  }
   public static final List<String> CONSUL_SERVERS = List.of("consul1", "consul2", "consul3");
   /** Every service, network namespace owners (Consul servers and agents) before the processes sharing them. */
   private static final List<String> START_ORDER =
