@@ -72,6 +72,20 @@ final class EchoConnector extends ServerConnector {
       super(executor, scheduler, selectors);
     }
 
+    /**
+     * Sets an accepted socket up (its end point and HTTP connection) on the selector that registered it, instead
+     * of handing that to a pool thread: it never blocks, and the hand-off cost a thread wake-up per connection
+     * (docs/bench.md, "Upgrades on the selector"). Other tasks, such as closing an end point, go to the pool.
+     */
+    @Override
+    protected void execute(Runnable task) {
+      if (task instanceof ManagedSelector.SelectorUpdate) {
+        task.run();
+      } else {
+        super.execute(task);
+      }
+    }
+
     @Override
     protected SelectableChannel doAccept(SelectableChannel server) throws IOException {
       try {

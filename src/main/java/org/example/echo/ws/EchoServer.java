@@ -100,10 +100,11 @@ public final class EchoServer {
   }
 
   /**
-   * A small pool sized to the cores: a thread for each selector, which keeps it for good, and the rest for plain
-   * HTTP requests, the upgrades and completions of writes that had to wait for the socket. WebSocket reads do
-   * not use it (see {@link InlineReadEndPoint}). No endpoint code blocks, so more threads would only wait; one
-   * reserved thread lets a selector hand off producing instead of queueing a task when an HTTP request arrives.
+   * A small pool sized to the cores: a thread for each selector, which keeps it for good, and the rest for
+   * closing connections, rendering metrics and completions of writes that had to wait for the socket. Accepts,
+   * HTTP requests, upgrades and WebSocket reads run on the selectors (EchoConnector, HttpRoutes,
+   * InlineReadEndPoint). No endpoint code blocks, so more threads would only wait; one reserved thread lets a
+   * selector hand off producing when a task must go to the pool.
    */
   private static QueuedThreadPool threadPool() {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -197,6 +198,11 @@ public final class EchoServer {
   /** The server's open sockets, plain HTTP and WebSocket; for tests of how they are read. */
   Collection<EndPoint> endPoints() {
     return connector.getConnectedEndPoints();
+  }
+
+  /** Whether Jetty may handle a request on the selector thread that read it (NON_BLOCKING), for tests. */
+  Invocable.InvocationType invocationType() {
+    return server.getInvocationType();
   }
 
   public TrafficGate gate() {

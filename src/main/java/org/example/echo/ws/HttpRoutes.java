@@ -23,7 +23,9 @@ final class HttpRoutes {
 
   static Handler of(Supplier<RoleStatus> roleStatus, IntSupplier openConnections, String version, Clock clock,
       Supplier<String> metrics, ClusterView cluster) {
-    PathMappingsHandler routes = new PathMappingsHandler();
+    // Not dynamic: the routes are fixed, so Jetty may ask them whether they block, and none does. Upgrades are
+    // then handled on the selector thread that read them, not handed to a pool thread (EchoServer).
+    PathMappingsHandler routes = new PathMappingsHandler(false);
     routes.addMapping(
         new ServletPathSpec(HealthHandler.PATH), new HealthHandler(roleStatus, openConnections, version, clock));
     routes.addMapping(new ServletPathSpec(MetricsHandler.PATH), new MetricsHandler(metrics));

@@ -11,9 +11,13 @@ import org.example.echo.metrics.ServiceMetrics;
 
 /**
  * {@code GET /metrics}: every metric in Prometheus' text format, on every instance whatever its role, so a
- * scraper sees standbys too. Rendering reads counters only; it runs on a pool thread, not a selector.
+ * scraper sees standbys too.
+ *
+ * <p>Requests are handled on the selector thread that read them (every handler is non-blocking, see {@link
+ * HttpRoutes}). Rendering every metric never blocks but takes longer than any other answer, time the selector
+ * owes its WebSocket connections, so it is handed to the thread pool.
  */
-final class MetricsHandler extends Handler.Abstract {
+final class MetricsHandler extends Handler.Abstract.NonBlocking {
 
   static final String PATH = "/metrics";
 
@@ -28,7 +32,14 @@ final class MetricsHandler extends Handler.Abstract {
     if (Responses.refusedUnlessReadOnly(request, response, callback, PATH)) {
       return true;
     }
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    return Responses.write(response, callback, HttpStatus.OK_200, ServiceMetrics.CONTENT_TYPE, scrape.get());
+    request.getComponents().getExecutor().execute(() -> {
+      try {
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        Responses.write(response, callback, HttpStatus.OK_200, ServiceMetrics.CONTENT_TYPE, scrape.get());
+      } catch (RuntimeException e) {
+        callback.failed(e);
+      }
+    });
+    return true;
   }
 }

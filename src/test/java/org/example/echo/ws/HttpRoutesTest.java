@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.example.echo.core.RoleStatus;
 import org.example.echo.testkit.EchoClient;
@@ -51,6 +52,13 @@ class HttpRoutesTest {
 
   private static URI uri(EchoServer server) {
     return URI.create("ws://127.0.0.1:" + server.port() + "/");
+  }
+
+  @Test
+  void everyHandlerIsNonBlockingSoRequestsAndUpgradesStayOnTheSelector() throws Exception {
+    // One blocking handler anywhere (a dynamic PathMappingsHandler is one) makes Jetty hand every request,
+    // upgrades included, to a pool thread: a thread wake-up per connection (docs/bench.md).
+    assertThat(serving().invocationType()).isEqualTo(Invocable.InvocationType.NON_BLOCKING);
   }
 
   @Test
