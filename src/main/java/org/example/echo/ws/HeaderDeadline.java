@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * A deadline for the request header ({@code --header-timeout}): an HTTP connection must complete a request
  * header within it of opening, else it gets a 408 (or, having sent nothing, is just closed). The idle timeout
  * cannot do this: every byte resets it, so 500 connections sending a header byte a second stayed open for good.
- * On a kept-alive connection, a next header that has begun must be complete within one to two deadlines; one
- * that has not begun is left to the idle timeout, as before. Upgraded (WebSocket) connections are not affected.
+ * Upgraded (WebSocket) connections are not affected. Plain HTTP answers close their connection (Responses); were
+ * a connection kept alive, a next header that has begun would have to be complete within one to two deadlines,
+ * and one that has not begun would be left to the idle timeout.
  */
 final class HeaderDeadline implements Connection.Listener {
 

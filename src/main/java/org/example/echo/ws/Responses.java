@@ -9,7 +9,13 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** The transport's plain HTTP answers: small, complete bodies with their length, written in one go. */
+/**
+ * The transport's plain HTTP answers: small, complete bodies with their length, written in one go, and then the
+ * connection is closed. Plain HTTP here is health, metrics, the cluster view and a demo page, a request now and
+ * then per client; requests are handled on the selector thread (HttpRoutes), and a connection kept alive would let
+ * one client pipeline a buffer full of requests (hundreds) into a single turn of it, holding up every WebSocket
+ * connection on that selector. One answer per connection bounds a turn to one request.
+ */
 final class Responses {
 
   private Responses() {}
@@ -33,8 +39,7 @@ final class Responses {
    * proxy's ephemeral ports (nginx retries a standby's refusal elsewhere, thousands a second in a storm).
    */
   static boolean refusedUpgrade(Response response, Callback callback, int status, String body) {
-    response.getHeaders().put(HttpHeader.CONNECTION, "close");
-    return text(response, callback, status, body);
+    return text(response, callback, status, body); // closes, as every answer here
   }
 
   static boolean text(Response response, Callback callback, int status, String body) {
@@ -46,6 +51,7 @@ final class Responses {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
     response.write(true, ByteBuffer.wrap(bytes), callback);
     return true;
   }

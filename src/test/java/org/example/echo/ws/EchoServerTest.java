@@ -325,15 +325,13 @@ class EchoServerTest {
   }
 
   @Test
-  void stoppingDoesNotWaitForAnIdleKeepAliveConnection() throws Exception {
+  void stoppingDoesNotWaitForAnIdleConnection() throws Exception {
     EchoServer server = serving();
+    // Plain HTTP answers close their connection (Responses); a connection opened ahead of its request (a
+    // scraper's or a proxy's) is the idle one left.
     try (Socket scraper = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
       scraper.setSoTimeout(5_000);
-      scraper.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-          .getBytes(StandardCharsets.US_ASCII));
-      byte[] answer = new byte[4096];
-      assertThat(new String(answer, 0, scraper.getInputStream().read(answer), StandardCharsets.US_ASCII))
-          .startsWith("HTTP/1.1 200").doesNotContain("Connection: close");
+      await().atMost(Duration.ofSeconds(5)).until(() -> !server.endPoints().isEmpty());
 
       long start = System.nanoTime();
       server.stop(Duration.ofSeconds(4));

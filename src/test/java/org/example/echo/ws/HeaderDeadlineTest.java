@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -76,36 +75,6 @@ class HeaderDeadlineTest {
       assertThat(silent.getInputStream().read()).isEqualTo(-1);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(DEADLINE, DEADLINE.multipliedBy(3));
     }
-  }
-
-  @Test
-  void onAKeptAliveConnectionABegunNextHeaderIsCutWithinTwoDeadlinesAndAnIdleOneIsLeftAlone() throws Exception {
-    EchoServer server = server();
-    try (Socket keptAlive = connect(server.port())) {
-      OutputStream out = keptAlive.getOutputStream();
-      InputStream in = keptAlive.getInputStream();
-      String health = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-      out.write(health.getBytes(StandardCharsets.US_ASCII));
-      assertThat(readResponse(in)).contains("\"status\":\"UP\"");
-      await("the idle keep-alive connection stays open through three deadlines")
-          .during(DEADLINE.multipliedBy(3)).atMost(Duration.ofSeconds(5))
-          .until(() -> server.endPoints().size() == 1);
-      out.write(health.getBytes(StandardCharsets.US_ASCII)); // still open: the idle timeout decides
-      assertThat(readResponse(in)).contains("\"status\":\"UP\"");
-
-      long start = System.nanoTime();
-      out.write("GET /healthz HTTP/1.1\r\nHost: 1".getBytes(StandardCharsets.US_ASCII)); // and no more
-      String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(answer).startsWith("HTTP/1.1 408");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(DEADLINE.multipliedBy(3));
-    }
-  }
-
-  /** One response with a Content-Length body. */
-  private static String readResponse(InputStream in) throws IOException {
-    String head = RawWebSocket.readHttpHead(in);
-    int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *([0-9]+).*", "$1"));
-    return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 
   @Test
