@@ -83,8 +83,8 @@ public final class EchoServer {
     // Plain HTTP and the upgrade request itself; WebSocket connections use --idle-timeout (set below).
     // Never shorter than 10 s, so a short WebSocket idle timeout cannot cut a handshake on a busy machine.
     connector.setIdleTimeout(Math.max(settings.idleTimeout().toMillis(), HTTP_IDLE_TIMEOUT_MIN_MS));
-    // Once stopping, an idle keep-alive connection (a scraper, a health check) closes after 50 ms, not Jetty's
-    // 1 s, which held every SIGTERM for that long; a request in progress is not idle and completes.
+    // Once stopping, an idle connection (opened ahead of its request) closes after 50 ms, not Jetty's 1 s, which
+    // held every SIGTERM for that long; a request in progress is not idle and completes.
     connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
     connector.addEventListener(new HeaderDeadline(settings.headerTimeout(), connector.getScheduler()));
     server.addConnector(connector);
@@ -96,6 +96,7 @@ public final class EchoServer {
     websocket.setHandler(
         HttpRoutes.of(roleStatus, gate::size, settings.version(), Clock.systemUTC(), metrics::scrape, cluster));
     server.setHandler(new UpgradeRequestCheck(websocket));
+    server.setErrorHandler(new Responses.ClosingErrorHandler());
     server.setStopTimeout(DEFAULT_STOP_TIMEOUT_MS);
   }
 

@@ -19,7 +19,8 @@ import org.eclipse.jetty.websocket.core.WebSocketConnection;
  * (jetty/jetty.project#13377), so every read of every frame cost a thread hand-off: 8 of the server's 20 µs
  * of CPU per echo on two cores (bench.sh). Marking the read callback non-blocking lets the selector run it.
  * That is only safe because {@link EchoEndpoint} never blocks: it replies asynchronously and logs through an
- * appender that drops rather than waits. Plain HTTP (health, demo page, the upgrade request) is unchanged.
+ * appender that drops rather than waits. Plain HTTP (health, demo page, the upgrade request) keeps the read
+ * callback Jetty gives it, which runs on the selector too, as every handler is non-blocking (HttpRoutes).
  *
  * <p>Why a budget: the selector serves every connection from one thread, and Jetty reads a connection for as long
  * as its socket has data, so one client pipelining flat out kept it forever (another client's handshake took

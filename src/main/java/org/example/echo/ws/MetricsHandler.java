@@ -36,7 +36,7 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking {
       try {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         Responses.write(response, callback, HttpStatus.OK_200, ServiceMetrics.CONTENT_TYPE, scrape.get());
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // an Error too: else nobody answers until the idle timeout
         callback.failed(e);
       }
     });

@@ -7,6 +7,7 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -19,6 +20,15 @@ import org.eclipse.jetty.util.Callback;
 final class Responses {
 
   private Responses() {}
+
+  /** Jetty's own error answers (a handler threw or failed its callback), closed like every answer here. */
+  static final class ClosingErrorHandler extends ErrorHandler {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      return super.handle(request, response, callback);
+    }
+  }
 
   static boolean readOnly(Request request) {
     return HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());

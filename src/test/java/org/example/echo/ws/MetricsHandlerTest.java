@@ -31,6 +31,7 @@ class MetricsHandlerTest {
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
     server.setHandler(handler);
+    server.setErrorHandler(new Responses.ClosingErrorHandler());
     server.start();
     HttpRequest request = HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + connector.getLocalPort() + MetricsHandler.PATH))
@@ -46,17 +47,19 @@ class MetricsHandlerTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("echo_up 1\n");
     assertThat(response.headers().firstValue("cache-control")).hasValue("no-store");
+    assertThat(response.headers().firstValue("connection")).hasValue("close");
   }
 
   @Test
-  void aScrapeThatFailsIsAServerErrorNotAHangingRequest() throws Exception {
+  void aScrapeThatFailsEvenWithAnErrorIsAServerErrorNotAHangingRequest() throws Exception {
     AtomicBoolean called = new AtomicBoolean();
     HttpResponse<String> response = get(new MetricsHandler(() -> {
       called.set(true);
-      throw new IllegalStateException("registry broke");
+      throw new StackOverflowError("an Error, not an Exception");
     }));
 
     assertThat(called).isTrue();
     assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.headers().firstValue("connection")).as("closed like every answer").hasValue("close");
   }
 }
