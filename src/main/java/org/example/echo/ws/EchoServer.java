@@ -142,7 +142,7 @@ public final class EchoServer {
           .log("remote={} upgrade refused: origin {} is not allowed (see --allowed-origins)", remote,
               ClientText.quoted(origin));
       metrics.upgradeRefused(Refusal.ORIGIN);
-      Responses.refusedUpgrade(response, callback, HttpStatus.FORBIDDEN_403,
+      Responses.text(response, callback, HttpStatus.FORBIDDEN_403,
           "origin not allowed: " + ClientText.escaped(origin) + "\n");
       return null;
     }
@@ -151,7 +151,7 @@ public final class EchoServer {
       log.atInfo().addKeyValue("remote", remote).log("remote={} upgrade refused: not serving (standby)", remote);
       metrics.upgradeRefused(Refusal.STANDBY);
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-      Responses.refusedUpgrade(
+      Responses.text(
           response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "not serving: this instance is a standby\n");
       return null;
     }

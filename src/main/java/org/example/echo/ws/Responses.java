@@ -15,7 +15,9 @@ import org.eclipse.jetty.util.Callback;
  * connection is closed. Plain HTTP here is health, metrics, the cluster view and a demo page, a request now and
  * then per client; requests are handled on the selector thread (HttpRoutes), and a connection kept alive would let
  * one client pipeline a buffer full of requests (hundreds) into a single turn of it, holding up every WebSocket
- * connection on that selector. One answer per connection bounds a turn to one request.
+ * connection on that selector. One answer per connection bounds a turn to one request. For a refused upgrade
+ * it also leaves the TIME_WAIT here rather than on one of a proxy's ephemeral ports (nginx retries a standby's
+ * refusal elsewhere, thousands a second in a storm).
  */
 final class Responses {
 
@@ -41,15 +43,6 @@ final class Responses {
     }
     response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
     return text(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "use GET on " + path + "\n");
-  }
-
-  /**
-   * A refused WebSocket upgrade: the text answer, and the connection closed by this side. A client does not
-   * reuse a connection whose upgrade failed, and closing first leaves the TIME_WAIT here rather than on one of a
-   * proxy's ephemeral ports (nginx retries a standby's refusal elsewhere, thousands a second in a storm).
-   */
-  static boolean refusedUpgrade(Response response, Callback callback, int status, String body) {
-    return text(response, callback, status, body); // closes, as every answer here
   }
 
   static boolean text(Response response, Callback callback, int status, String body) {

@@ -29,11 +29,6 @@ import java.util.regex.Pattern;
 public final class ComposeStack {
 
   public static final List<String> REPLICAS = List.of("echo1", "echo2");
-
-  /** The replica that is not {@code replica}: the standby of a leader, the new leader after a failover. */
-  public static String otherReplica(String replica) {
-    return REPLICAS.stream().filter(r -> !r.equals(replica)).findFirst().orElseThrow();
-  }
   public static final List<String> CONSUL_SERVERS = List.of("consul1", "consul2", "consul3");
   /** Every service, network namespace owners (Consul servers and agents) before the processes sharing them. */
   private static final List<String> START_ORDER =
@@ -42,6 +37,11 @@ public final class ComposeStack {
   private static final Pattern ROLE_SINCE = Pattern.compile("\"roleSince\":\"([^\"]+)\"");
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration SETTLED = Duration.ofSeconds(3);
+
+  /** The replica that is not {@code replica}: the standby of a leader, the new leader after a failover. */
+  public static String otherReplica(String replica) {
+    return REPLICAS.stream().filter(r -> !r.equals(replica)).findFirst().orElseThrow();
+  }
 
   private final String project;
   /**
